@@ -1,0 +1,355 @@
+\echo Use "CREATE EXTENSION cowork" to load this file. \quit
+
+-- cowork 0.1.0: the customers of coworking locations (members, nonmembers,
+-- removed customers), people unique by email, and the append-only log of
+-- every status change.  The rules live in C (src/): this script only
+-- declares the schema, the views and the thin SQL wrappers.
+
+COMMENT ON SCHEMA @extschema@ IS
+'cowork: members, nonmembers and companies of coworking locations, with their rules enforced in the database';
+
+--------------------------------------------------------------------------
+-- Types
+--------------------------------------------------------------------------
+
+CREATE TYPE @extschema@.customer_status AS ENUM ('member', 'nonmember', 'removed');
+COMMENT ON TYPE @extschema@.customer_status IS
+'A person''s standing at one location: member, nonmember, or removed from the location''s lists (history kept)';
+
+CREATE TYPE @extschema@.customer_type AS ENUM ('individual', 'company');
+COMMENT ON TYPE @extschema@.customer_type IS
+'individual, or company: the customer is the primary contact of a company';
+
+CREATE TYPE @extschema@.action_kind AS ENUM (
+    'room_booking', 'desk_booking', 'parking_booking', 'office_booking',
+    'payment', 'benefit_application', 'shop_order', 'event_ticket');
+COMMENT ON TYPE @extschema@.action_kind IS
+'What a person does at a location: bookings, payments, benefit applications, shop orders, event tickets';
+
+CREATE TYPE @extschema@.action_state AS ENUM ('started', 'completed', 'cancelled');
+COMMENT ON TYPE @extschema@.action_state IS
+'started (being made), completed (the only state that makes a person a customer), cancelled (never changes anything)';
+
+CREATE TYPE @extschema@.visibility AS ENUM (
+    'public', 'network_members', 'location_members', 'admins');
+COMMENT ON TYPE @extschema@.visibility IS
+'Content visibility levels, lowest to highest';
+
+--------------------------------------------------------------------------
+-- C entry points used by the tables' triggers
+--------------------------------------------------------------------------
+
+CREATE FUNCTION @extschema@.normalize_email(email text)
+RETURNS text
+AS 'MODULE_PATHNAME', 'cowork_normalize_email'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.normalize_email(text) IS
+'The email rule: returns the address trimmed and lower-cased, or raises 22023 saying what is wrong (NULL included)';
+
+CREATE FUNCTION @extschema@.is_valid_email(email text)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'cowork_is_valid_email'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.is_valid_email(text) IS
+'true when normalize_email would accept the address, false otherwise (NULL included); for checking imports and forms';
+
+CREATE FUNCTION @extschema@.person_trigger()
+RETURNS trigger
+AS 'MODULE_PATHNAME', 'cowork_person_trigger'
+LANGUAGE C;
+COMMENT ON FUNCTION @extschema@.person_trigger() IS
+'BEFORE INSERT OR UPDATE on cowork.person: normalises and validates email, full_name and phone';
+
+CREATE FUNCTION @extschema@.customer_check_trigger()
+RETURNS trigger
+AS 'MODULE_PATHNAME', 'cowork_customer_check_trigger'
+LANGUAGE C;
+COMMENT ON FUNCTION @extschema@.customer_check_trigger() IS
+'BEFORE INSERT, UPDATE or DELETE on cowork.customer: checks the status transition against the transition table; refuses key changes and deletes';
+
+CREATE FUNCTION @extschema@.customer_event_trigger()
+RETURNS trigger
+AS 'MODULE_PATHNAME', 'cowork_customer_event_trigger'
+LANGUAGE C;
+COMMENT ON FUNCTION @extschema@.customer_event_trigger() IS
+'AFTER INSERT or UPDATE on cowork.customer: writes one cowork.customer_event row per status change';
+
+CREATE FUNCTION @extschema@.append_only_trigger()
+RETURNS trigger
+AS 'MODULE_PATHNAME', 'cowork_append_only_trigger'
+LANGUAGE C;
+COMMENT ON FUNCTION @extschema@.append_only_trigger() IS
+'Refuses UPDATE, DELETE and TRUNCATE on an append-only table (cowork.customer_event)';
+
+--------------------------------------------------------------------------
+-- Tables
+--------------------------------------------------------------------------
+
+CREATE TABLE @extschema@.location (
+    location_id         bigserial,
+    name                text NOT NULL,
+    network             text,
+    auto_remove_members boolean NOT NULL DEFAULT true,
+    auto_remove_grace   interval NOT NULL DEFAULT '0'::interval,
+    created_at          timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    CONSTRAINT location_pkey PRIMARY KEY (location_id),
+    CONSTRAINT location_name_not_blank CHECK (pg_catalog.btrim(name) <> ''),
+    CONSTRAINT location_network_not_blank CHECK (pg_catalog.btrim(network) <> ''),
+    CONSTRAINT location_grace_not_negative CHECK (auto_remove_grace >= '0'::interval)
+);
+COMMENT ON TABLE @extschema@.location IS
+'One space (building) of an operator; locations with the same network share network content';
+COMMENT ON COLUMN @extschema@.location.location_id IS 'Identifier of the location';
+COMMENT ON COLUMN @extschema@.location.name IS 'Display name of the location';
+COMMENT ON COLUMN @extschema@.location.network IS 'Network the location belongs to; NULL shares network content with no other location';
+COMMENT ON COLUMN @extschema@.location.auto_remove_members IS 'Whether members whose membership subscriptions have all ended become nonmembers automatically';
+COMMENT ON COLUMN @extschema@.location.auto_remove_grace IS 'How long after the last membership subscription ended auto-removal waits';
+COMMENT ON COLUMN @extschema@.location.created_at IS 'When the location was created';
+
+CREATE TABLE @extschema@.person (
+    person_id  bigserial,
+    email      text NOT NULL,
+    full_name  text NOT NULL,
+    phone      text,
+    created_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    CONSTRAINT person_pkey PRIMARY KEY (person_id),
+    CONSTRAINT person_email_key UNIQUE (email),
+    CONSTRAINT person_full_name_not_blank CHECK (pg_catalog.btrim(full_name) <> ''),
+    CONSTRAINT person_phone_not_blank CHECK (pg_catalog.btrim(phone) <> '')
+);
+COMMENT ON TABLE @extschema@.person IS
+'One human with one login identity, unique by email across all locations (the one table shared by all locations)';
+COMMENT ON COLUMN @extschema@.person.person_id IS 'Identifier of the person';
+COMMENT ON COLUMN @extschema@.person.email IS 'Login email, stored trimmed and lower-case; required and unique';
+COMMENT ON COLUMN @extschema@.person.full_name IS 'Name of the person, trimmed; required';
+COMMENT ON COLUMN @extschema@.person.phone IS 'Phone number, trimmed; NULL when unknown';
+COMMENT ON COLUMN @extschema@.person.created_at IS 'When the person was first added';
+
+CREATE TRIGGER person_normalize
+    BEFORE INSERT OR UPDATE ON @extschema@.person
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.person_trigger();
+COMMENT ON TRIGGER person_normalize ON @extschema@.person IS
+'Applies the email rule (and trims name and phone) on every insert and update, however made';
+
+CREATE TABLE @extschema@.customer (
+    location_id        bigint NOT NULL,
+    person_id          bigint NOT NULL,
+    status             @extschema@.customer_status NOT NULL,
+    customer_type      @extschema@.customer_type NOT NULL DEFAULT 'individual',
+    company_id         bigint,
+    is_company_manager boolean NOT NULL DEFAULT false,
+    is_admin           boolean NOT NULL DEFAULT false,
+    suspended          boolean NOT NULL DEFAULT false,
+    since              timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    CONSTRAINT customer_pkey PRIMARY KEY (location_id, person_id),
+    CONSTRAINT customer_location_fkey FOREIGN KEY (location_id)
+        REFERENCES @extschema@.location (location_id),
+    CONSTRAINT customer_person_fkey FOREIGN KEY (person_id)
+        REFERENCES @extschema@.person (person_id)
+);
+COMMENT ON TABLE @extschema@.customer IS
+'A person''s standing at one location; status changes only along the transition table, each change logged in cowork.customer_event';
+COMMENT ON COLUMN @extschema@.customer.location_id IS 'The location';
+COMMENT ON COLUMN @extschema@.customer.person_id IS 'The person';
+COMMENT ON COLUMN @extschema@.customer.status IS 'member, nonmember or removed; every change is checked and logged';
+COMMENT ON COLUMN @extschema@.customer.customer_type IS 'individual, or company for the primary contact of a company';
+COMMENT ON COLUMN @extschema@.customer.company_id IS 'The company the customer belongs to at this location, if any';
+COMMENT ON COLUMN @extschema@.customer.is_company_manager IS 'Whether the customer manages their company''s details';
+COMMENT ON COLUMN @extschema@.customer.is_admin IS 'Whether the customer is an administrator of the location';
+COMMENT ON COLUMN @extschema@.customer.suspended IS 'A suspended member keeps the status but loses every capability';
+COMMENT ON COLUMN @extschema@.customer.since IS 'When the current status began';
+
+CREATE INDEX customer_location_status_idx
+    ON @extschema@.customer (location_id, status);
+COMMENT ON INDEX @extschema@.customer_location_status_idx IS
+'Serves the member and nonmember lists of a location';
+CREATE INDEX customer_person_idx ON @extschema@.customer (person_id);
+COMMENT ON INDEX @extschema@.customer_person_idx IS
+'Serves a person''s standing across locations, and the foreign key from cowork.person';
+
+CREATE TRIGGER customer_check
+    BEFORE INSERT OR UPDATE OR DELETE ON @extschema@.customer
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.customer_check_trigger();
+COMMENT ON TRIGGER customer_check ON @extschema@.customer IS
+'Checks every status transition (functions and direct DML alike) against the transition table';
+
+CREATE TRIGGER customer_event
+    AFTER INSERT OR UPDATE ON @extschema@.customer
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.customer_event_trigger();
+COMMENT ON TRIGGER customer_event ON @extschema@.customer IS
+'Writes exactly one cowork.customer_event row for each status change';
+
+CREATE TABLE @extschema@.customer_event (
+    location_id bigint NOT NULL,
+    event_id    bigserial,
+    person_id   bigint NOT NULL,
+    from_status @extschema@.customer_status,
+    to_status   @extschema@.customer_status NOT NULL,
+    reason      text NOT NULL,
+    at          timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    actor       text NOT NULL DEFAULT CURRENT_USER,
+    CONSTRAINT customer_event_pkey PRIMARY KEY (location_id, event_id),
+    CONSTRAINT customer_event_customer_fkey FOREIGN KEY (location_id, person_id)
+        REFERENCES @extschema@.customer (location_id, person_id),
+    CONSTRAINT customer_event_is_a_change CHECK (from_status IS DISTINCT FROM to_status)
+);
+COMMENT ON TABLE @extschema@.customer_event IS
+'Append-only log of customer status changes: one row per change, written by the customer trigger; UPDATE, DELETE and TRUNCATE are refused';
+COMMENT ON COLUMN @extschema@.customer_event.location_id IS 'The location';
+COMMENT ON COLUMN @extschema@.customer_event.event_id IS 'Order of the events';
+COMMENT ON COLUMN @extschema@.customer_event.person_id IS 'The person';
+COMMENT ON COLUMN @extschema@.customer_event.from_status IS 'Status before the change; NULL when the customer row was created';
+COMMENT ON COLUMN @extschema@.customer_event.to_status IS 'Status after the change';
+COMMENT ON COLUMN @extschema@.customer_event.reason IS 'Reason code: the function or the kind of statement that made the change (see docs/model.md)';
+COMMENT ON COLUMN @extschema@.customer_event.at IS 'When the change happened (transaction time)';
+COMMENT ON COLUMN @extschema@.customer_event.actor IS 'The role that made the change (current_user)';
+
+CREATE INDEX customer_event_person_idx
+    ON @extschema@.customer_event (location_id, person_id, event_id);
+COMMENT ON INDEX @extschema@.customer_event_person_idx IS
+'Serves the history of one customer, and the foreign key to cowork.customer';
+
+CREATE TRIGGER customer_event_append_only
+    BEFORE UPDATE OR DELETE ON @extschema@.customer_event
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.append_only_trigger();
+COMMENT ON TRIGGER customer_event_append_only ON @extschema@.customer_event IS
+'The event log refuses UPDATE and DELETE';
+CREATE TRIGGER customer_event_no_truncate
+    BEFORE TRUNCATE ON @extschema@.customer_event
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.append_only_trigger();
+COMMENT ON TRIGGER customer_event_no_truncate ON @extschema@.customer_event IS
+'The event log refuses TRUNCATE';
+-- Also in session_replication_role = replica (restores, logical replication).
+ALTER TABLE @extschema@.customer_event ENABLE ALWAYS TRIGGER customer_event_append_only;
+ALTER TABLE @extschema@.customer_event ENABLE ALWAYS TRIGGER customer_event_no_truncate;
+
+-- Customer data is user data: pg_dump keeps the rows and the sequences.
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.location', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.location_location_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.person', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.person_person_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.customer', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.customer_event', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.customer_event_event_id_seq', '');
+
+COMMENT ON SEQUENCE @extschema@.location_location_id_seq IS 'Identifiers of cowork.location';
+COMMENT ON SEQUENCE @extschema@.person_person_id_seq IS 'Identifiers of cowork.person';
+COMMENT ON SEQUENCE @extschema@.customer_event_event_id_seq IS 'Identifiers of cowork.customer_event';
+
+--------------------------------------------------------------------------
+-- Functions
+--------------------------------------------------------------------------
+
+CREATE FUNCTION @extschema@.create_location(name text, network text DEFAULT NULL)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'cowork_create_location'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION @extschema@.create_location(text, text) IS
+'Creates a location (optionally in a network) and returns its id; the name is required';
+
+CREATE FUNCTION @extschema@.add_nonmember(location_id bigint, full_name text,
+                                         email text, phone text DEFAULT NULL)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'cowork_add_nonmember'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION @extschema@.add_nonmember(bigint, text, text, text) IS
+'Makes the person with this email (created if new) a nonmember of the location and returns the person id; an error if they are a member there';
+
+CREATE FUNCTION @extschema@.invite_member(location_id bigint, full_name text,
+                                         email text, phone text DEFAULT NULL)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'cowork_invite_member'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION @extschema@.invite_member(bigint, text, text, text) IS
+'Makes the person with this email (created if new) a member of the location and returns the person id; an existing nonmember or removed customer is restored with restore_member instead';
+
+CREATE FUNCTION @extschema@.remove_member(location_id bigint, person_id bigint)
+RETURNS void
+AS 'MODULE_PATHNAME', 'cowork_remove_member'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION @extschema@.remove_member(bigint, bigint) IS
+'member -> nonmember at the location; nothing to do for a nonmember; an error for a removed or unknown customer';
+
+CREATE FUNCTION @extschema@.delete_nonmember(location_id bigint, person_id bigint)
+RETURNS void
+AS 'MODULE_PATHNAME', 'cowork_delete_nonmember'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION @extschema@.delete_nonmember(bigint, bigint) IS
+'nonmember -> removed at the location (history kept); refused for a member; nothing to do when already removed';
+
+CREATE FUNCTION @extschema@.restore_member(location_id bigint, person_id bigint)
+RETURNS void
+AS 'MODULE_PATHNAME', 'cowork_restore_member'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION @extschema@.restore_member(bigint, bigint) IS
+'nonmember or removed -> member at the location; nothing to do for a member; an error for an unknown customer';
+
+CREATE FUNCTION @extschema@.status_of(location_id bigint, person_id bigint)
+RETURNS @extschema@.customer_status
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+    SELECT c.status
+      FROM @extschema@.customer AS c
+     WHERE c.location_id OPERATOR(pg_catalog.=) status_of.location_id
+       AND c.person_id OPERATOR(pg_catalog.=) status_of.person_id;
+END;
+COMMENT ON FUNCTION @extschema@.status_of(bigint, bigint) IS
+'The person''s status at the location, NULL when they are not a customer there';
+
+--------------------------------------------------------------------------
+-- Views for reporting tools
+--------------------------------------------------------------------------
+
+CREATE VIEW @extschema@.members AS
+SELECT c.location_id, c.person_id, p.full_name, p.email, p.phone,
+       c.customer_type, c.company_id, c.since
+  FROM @extschema@.customer AS c
+  JOIN @extschema@.person AS p ON p.person_id OPERATOR(pg_catalog.=) c.person_id
+ WHERE c.status OPERATOR(pg_catalog.=) 'member'::@extschema@.customer_status;
+COMMENT ON VIEW @extschema@.members IS 'The members of each location';
+COMMENT ON COLUMN @extschema@.members.since IS 'When they became a member';
+
+CREATE VIEW @extschema@.nonmembers AS
+SELECT c.location_id, c.person_id, p.full_name, p.email, p.phone,
+       c.customer_type, c.company_id, c.since
+  FROM @extschema@.customer AS c
+  JOIN @extschema@.person AS p ON p.person_id OPERATOR(pg_catalog.=) c.person_id
+ WHERE c.status OPERATOR(pg_catalog.=) 'nonmember'::@extschema@.customer_status;
+COMMENT ON VIEW @extschema@.nonmembers IS 'The nonmembers of each location';
+COMMENT ON COLUMN @extschema@.nonmembers.since IS 'When they became a nonmember';
+
+CREATE VIEW @extschema@.customer_events AS
+SELECT e.location_id, e.person_id, e.from_status, e.to_status, e.reason,
+       e.at, e.actor, e.event_id
+  FROM @extschema@.customer_event AS e;
+COMMENT ON VIEW @extschema@.customer_events IS
+'The log of customer status changes; order by event_id for the order they happened in';
+
+CREATE VIEW @extschema@.location_summary AS
+SELECT l.location_id, l.name, l.network,
+       pg_catalog.count(*) FILTER (WHERE c.status OPERATOR(pg_catalog.=) 'member'::@extschema@.customer_status) AS members,
+       pg_catalog.count(*) FILTER (WHERE c.status OPERATOR(pg_catalog.=) 'nonmember'::@extschema@.customer_status) AS nonmembers,
+       pg_catalog.count(*) FILTER (WHERE c.status OPERATOR(pg_catalog.=) 'removed'::@extschema@.customer_status) AS removed,
+       pg_catalog.count(DISTINCT c.company_id) FILTER (WHERE c.status OPERATOR(pg_catalog.<>) 'removed'::@extschema@.customer_status) AS companies
+  FROM @extschema@.location AS l
+  LEFT JOIN @extschema@.customer AS c ON c.location_id OPERATOR(pg_catalog.=) l.location_id
+ GROUP BY l.location_id;
+COMMENT ON VIEW @extschema@.location_summary IS
+'Per location: how many members, nonmembers, removed customers and companies';
+COMMENT ON COLUMN @extschema@.location_summary.members IS 'Customers with status member';
+COMMENT ON COLUMN @extschema@.location_summary.nonmembers IS 'Customers with status nonmember';
+COMMENT ON COLUMN @extschema@.location_summary.removed IS 'Customers with status removed';
+COMMENT ON COLUMN @extschema@.location_summary.companies IS 'Companies with at least one member or nonmember at the location';
+
+--------------------------------------------------------------------------
+-- Privileges: nothing for PUBLIC on the data; see docs/reference.md for
+-- the grants an application role and a reporting role need.
+--------------------------------------------------------------------------
+
+REVOKE ALL ON ALL TABLES IN SCHEMA @extschema@ FROM PUBLIC;
+REVOKE ALL ON ALL SEQUENCES IN SCHEMA @extschema@ FROM PUBLIC;
+-- The triggers are not for calling.
+REVOKE ALL ON FUNCTION @extschema@.person_trigger() FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.customer_check_trigger() FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.customer_event_trigger() FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.append_only_trigger() FROM PUBLIC;

@@ -1,0 +1,116 @@
+/*-------------------------------------------------------------------------
+ *
+ * cowork.c
+ *	  Module entry and the small SPI helpers shared by the other files:
+ *	  cached plans, checked execution, and the look-ups error messages use.
+ *
+ * Every statement the extension runs is schema-qualified and uses
+ * OPERATOR(pg_catalog.=), so no search_path can redirect it.  Plans are
+ * prepared once per backend and kept (SPI_keepplan); the plan cache
+ * revalidates them after DDL.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "utils/builtins.h"
+
+#include "cowork.h"
+
+PG_MODULE_MAGIC;
+
+/*
+ * Return the plan cached in *cache, preparing and keeping it on first use.
+ */
+SPIPlanPtr
+CoworkPlan(SPIPlanPtr *cache, const char *sql, int nargs, Oid *argtypes)
+{
+	if (*cache == NULL)
+	{
+		SPIPlanPtr	plan = SPI_prepare(sql, nargs, argtypes);
+
+		if (plan == NULL)
+			elog(ERROR, "cowork: SPI_prepare failed for \"%s\": %s",
+				 sql, SPI_result_code_string(SPI_result));
+		if (SPI_keepplan(plan) != 0)
+			elog(ERROR, "cowork: SPI_keepplan failed");
+		*cache = plan;
+	}
+	return *cache;
+}
+
+/*
+ * Execute a kept plan, check that SPI returned the expected code, and
+ * return the number of rows processed.
+ */
+int
+CoworkExecute(SPIPlanPtr plan, Datum *values, const char *nulls,
+			  int expected, long tcount)
+{
+	int			rc = SPI_execute_plan(plan, values, nulls, false, tcount);
+
+	if (rc != expected)
+		elog(ERROR, "cowork: SPI_execute_plan returned %s, expected %s",
+			 SPI_result_code_string(rc), SPI_result_code_string(expected));
+	return (int) SPI_processed;
+}
+
+/*
+ * The name of a location, or NULL when there is no such location.  The
+ * result lives in the current SPI memory context.
+ */
+char *
+CoworkLocationName(int64 location_id)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[1] = {INT8OID};
+	Datum		values[1];
+
+	values[0] = Int64GetDatum(location_id);
+	CoworkPlan(&plan,
+			   "SELECT name FROM cowork.location"
+			   " WHERE location_id OPERATOR(pg_catalog.=) $1",
+			   1, argtypes);
+	if (CoworkExecute(plan, values, NULL, SPI_OK_SELECT, 1) == 0)
+		return NULL;
+	return SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+}
+
+/*
+ * The email of a person, or NULL when there is no such person.  The result
+ * lives in the current SPI memory context.
+ */
+char *
+CoworkPersonEmail(int64 person_id)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[1] = {INT8OID};
+	Datum		values[1];
+
+	values[0] = Int64GetDatum(person_id);
+	CoworkPlan(&plan,
+			   "SELECT email FROM cowork.person"
+			   " WHERE person_id OPERATOR(pg_catalog.=) $1",
+			   1, argtypes);
+	if (CoworkExecute(plan, values, NULL, SPI_OK_SELECT, 1) == 0)
+		return NULL;
+	return SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+}
+
+/*
+ * Raise 22004 naming the first of the first nargs arguments that is NULL;
+ * for the functions whose arguments are all required.
+ */
+void
+CoworkRequireArgs(FunctionCallInfo fcinfo, const char *const *names, int nargs)
+{
+	for (int i = 0; i < nargs; i++)
+	{
+		if (PG_ARGISNULL(i))
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("%s must not be null", names[i])));
+	}
+}

@@ -1,0 +1,69 @@
+/*-------------------------------------------------------------------------
+ *
+ * cowork.h
+ *	  Declarations shared by the C files of the cowork extension.
+ *
+ * The model: a person (unique by email) is a customer of a location with a
+ * status (member, nonmember, removed).  Status changes follow one transition
+ * table (transitions.c); email addresses follow one rule (email.c).
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef COWORK_H
+#define COWORK_H
+
+#include "executor/spi.h"
+
+/* A customer's status; STATUS_NONE stands for "no customer row". */
+typedef enum CustomerStatus
+{
+	STATUS_NONE = 0,
+	STATUS_MEMBER,
+	STATUS_NONMEMBER,
+	STATUS_REMOVED
+} CustomerStatus;
+
+#define STATUS_COUNT (STATUS_REMOVED + 1)
+
+/*
+ * Why a status changes.  Each edge of the transition table lists the causes
+ * that may take it; the cause's name is the event's reason code.
+ */
+typedef enum TransitionCause
+{
+	CAUSE_DIRECT_INSERT = 0,	/* INSERT into cowork.customer (an import) */
+	CAUSE_DIRECT_UPDATE,		/* UPDATE of cowork.customer.status */
+	CAUSE_ADD_NONMEMBER,
+	CAUSE_INVITE_MEMBER,
+	CAUSE_REMOVE_MEMBER,
+	CAUSE_DELETE_NONMEMBER,
+	CAUSE_RESTORE_MEMBER,
+	CAUSE_ACTION,				/* an action completed */
+	CAUSE_SUBSCRIPTION,			/* a membership subscription started */
+	CAUSE_AUTO_REMOVE,			/* the last membership subscription ended */
+	CAUSE_PROMOTE_LEAD
+} TransitionCause;
+
+#define CAUSE_COUNT (CAUSE_PROMOTE_LEAD + 1)
+
+/* transitions.c */
+extern const char *CustomerStatusName(CustomerStatus status);
+extern CustomerStatus CustomerStatusFromName(const char *name);
+extern bool CoworkSetStatus(int64 location_id, int64 person_id,
+							CustomerStatus target, TransitionCause cause,
+							const char *detail);
+
+/* email.c */
+extern char *CoworkNormalizeEmail(const char *email, bool missing_ok);
+
+/* cowork.c */
+extern SPIPlanPtr CoworkPlan(SPIPlanPtr *cache, const char *sql,
+							 int nargs, Oid *argtypes);
+extern int	CoworkExecute(SPIPlanPtr plan, Datum *values, const char *nulls,
+						  int expected, long tcount);
+extern char *CoworkLocationName(int64 location_id);
+extern char *CoworkPersonEmail(int64 person_id);
+extern void CoworkRequireArgs(FunctionCallInfo fcinfo, const char *const *names,
+							  int nargs);
+
+#endif							/* COWORK_H */

@@ -1,0 +1,247 @@
+/*-------------------------------------------------------------------------
+ *
+ * customers.c
+ *	  The SQL functions that create locations and people and move customers
+ *	  between statuses: create_location, add_nonmember, invite_member,
+ *	  remove_member, delete_nonmember, restore_member.
+ *
+ * They validate their arguments, find or create the person (the email rule
+ * lives in email.c) and hand the status change to CoworkSetStatus()
+ * (transitions.c), which the triggers check and log.  None of them is
+ * STRICT: a NULL argument is an error that names it.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+
+#include "cowork.h"
+
+PG_FUNCTION_INFO_V1(cowork_create_location);
+PG_FUNCTION_INFO_V1(cowork_add_nonmember);
+PG_FUNCTION_INFO_V1(cowork_invite_member);
+PG_FUNCTION_INFO_V1(cowork_remove_member);
+PG_FUNCTION_INFO_V1(cowork_delete_nonmember);
+PG_FUNCTION_INFO_V1(cowork_restore_member);
+
+static void
+spi_connect(void)
+{
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "cowork: SPI_connect failed");
+}
+
+static void
+spi_finish(void)
+{
+	if (SPI_finish() != SPI_OK_FINISH)
+		elog(ERROR, "cowork: SPI_finish failed");
+}
+
+/* Raise P0002 unless the location exists. */
+static void
+require_location(int64 location_id)
+{
+	if (CoworkLocationName(location_id) == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_NO_DATA_FOUND),
+				 errmsg("location %lld does not exist", (long long) location_id),
+				 errhint("Create it with cowork.create_location().")));
+}
+
+/* A text argument as a C string, NULL for SQL NULL. */
+static char *
+text_arg(FunctionCallInfo fcinfo, int argno)
+{
+	if (PG_ARGISNULL(argno))
+		return NULL;
+	return text_to_cstring(PG_GETARG_TEXT_PP(argno));
+}
+
+/*
+ * create_location(name text, network text DEFAULT NULL) returns bigint.
+ * The name is required; a blank network means no network.
+ */
+Datum
+cowork_create_location(PG_FUNCTION_ARGS)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[2] = {TEXTOID, TEXTOID};
+	Datum		values[2];
+	char		nulls[2] = {' ', ' '};
+	char	   *name = text_arg(fcinfo, 0);
+	char	   *network = text_arg(fcinfo, 1);
+	bool		isnull;
+	int64		location_id;
+
+	if (name != NULL)
+		name = text_to_cstring(DatumGetTextPP(DirectFunctionCall1(btrim1,
+																  CStringGetTextDatum(name))));
+	if (name == NULL || name[0] == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("location name is required")));
+	if (network != NULL)
+		network = text_to_cstring(DatumGetTextPP(DirectFunctionCall1(btrim1,
+																	 CStringGetTextDatum(network))));
+
+	values[0] = CStringGetTextDatum(name);
+	if (network == NULL || network[0] == '\0')
+		nulls[1] = 'n';
+	else
+		values[1] = CStringGetTextDatum(network);
+
+	spi_connect();
+	CoworkPlan(&plan,
+			   "INSERT INTO cowork.location (name, network) VALUES ($1, $2)"
+			   " RETURNING location_id",
+			   2, argtypes);
+	CoworkExecute(plan, values, nulls, SPI_OK_INSERT_RETURNING, 1);
+	location_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
+											  SPI_tuptable->tupdesc, 1, &isnull));
+	spi_finish();
+
+	PG_RETURN_INT64(location_id);
+}
+
+/*
+ * The id of the person with this (normalised) email, creating them when
+ * new.  Safe against a concurrent insert of the same email: the loser of
+ * the race waits for the winner and then reads its row.
+ */
+static int64
+find_or_create_person(const char *email, const char *full_name,
+					  const char *phone)
+{
+	static SPIPlanPtr insert_plan = NULL;
+	static SPIPlanPtr select_plan = NULL;
+	Oid			argtypes[3] = {TEXTOID, TEXTOID, TEXTOID};
+	Datum		values[3];
+	char		nulls[3] = {' ', ' ', ' '};
+	bool		isnull;
+
+	values[0] = CStringGetTextDatum(email);
+	if (full_name == NULL)
+		nulls[1] = 'n';
+	else
+		values[1] = CStringGetTextDatum(full_name);
+	if (phone == NULL)
+		nulls[2] = 'n';
+	else
+		values[2] = CStringGetTextDatum(phone);
+
+	CoworkPlan(&insert_plan,
+			   "INSERT INTO cowork.person (email, full_name, phone)"
+			   " VALUES ($1, $2, $3) ON CONFLICT (email) DO NOTHING"
+			   " RETURNING person_id",
+			   3, argtypes);
+	CoworkPlan(&select_plan,
+			   "SELECT person_id FROM cowork.person"
+			   " WHERE email OPERATOR(pg_catalog.=) $1",
+			   1, argtypes);
+
+	for (;;)
+	{
+		if (CoworkExecute(insert_plan, values, nulls,
+						  SPI_OK_INSERT_RETURNING, 0) == 1 ||
+			CoworkExecute(select_plan, values, NULL, SPI_OK_SELECT, 1) == 1)
+			return DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
+											   SPI_tuptable->tupdesc, 1,
+											   &isnull));
+		/* The conflicting row was deleted meanwhile: try again. */
+		CHECK_FOR_INTERRUPTS();
+	}
+}
+
+/*
+ * Shared body of add_nonmember and invite_member: (location_id, full_name,
+ * email, phone) -> person id with status target at the location.
+ */
+static int64
+add_customer(FunctionCallInfo fcinfo, CustomerStatus target,
+			 TransitionCause cause)
+{
+	static const char *const argnames[] = {"location_id"};
+	int64		location_id;
+	char	   *email;
+	int64		person_id;
+
+	CoworkRequireArgs(fcinfo, argnames, 1);
+	location_id = PG_GETARG_INT64(0);
+	/* The email rule first: a bad address writes nothing. */
+	email = CoworkNormalizeEmail(text_arg(fcinfo, 2), false);
+
+	spi_connect();
+	require_location(location_id);
+	person_id = find_or_create_person(email, text_arg(fcinfo, 1),
+									  text_arg(fcinfo, 3));
+	CoworkSetStatus(location_id, person_id, target, cause, NULL);
+	spi_finish();
+
+	return person_id;
+}
+
+/*
+ * add_nonmember(location_id, full_name, email, phone DEFAULT NULL) returns
+ * the person id.  An existing email reuses its person; an error when the
+ * person is a member there.
+ */
+Datum
+cowork_add_nonmember(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT64(add_customer(fcinfo, STATUS_NONMEMBER, CAUSE_ADD_NONMEMBER));
+}
+
+/*
+ * invite_member(location_id, full_name, email, phone DEFAULT NULL) returns
+ * the person id, a member of the location.
+ */
+Datum
+cowork_invite_member(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT64(add_customer(fcinfo, STATUS_MEMBER, CAUSE_INVITE_MEMBER));
+}
+
+/*
+ * Shared body of remove_member, delete_nonmember and restore_member:
+ * (location_id, person_id) of an existing customer -> status target.
+ */
+static void
+move_customer(FunctionCallInfo fcinfo, CustomerStatus target,
+			  TransitionCause cause)
+{
+	static const char *const argnames[] = {"location_id", "person_id"};
+
+	CoworkRequireArgs(fcinfo, argnames, 2);
+	spi_connect();
+	CoworkSetStatus(PG_GETARG_INT64(0), PG_GETARG_INT64(1), target, cause, NULL);
+	spi_finish();
+}
+
+/* remove_member(location_id, person_id): member -> nonmember. */
+Datum
+cowork_remove_member(PG_FUNCTION_ARGS)
+{
+	move_customer(fcinfo, STATUS_NONMEMBER, CAUSE_REMOVE_MEMBER);
+	PG_RETURN_VOID();
+}
+
+/* delete_nonmember(location_id, person_id): nonmember -> removed. */
+Datum
+cowork_delete_nonmember(PG_FUNCTION_ARGS)
+{
+	move_customer(fcinfo, STATUS_REMOVED, CAUSE_DELETE_NONMEMBER);
+	PG_RETURN_VOID();
+}
+
+/* restore_member(location_id, person_id): nonmember or removed -> member. */
+Datum
+cowork_restore_member(PG_FUNCTION_ARGS)
+{
+	move_customer(fcinfo, STATUS_MEMBER, CAUSE_RESTORE_MEMBER);
+	PG_RETURN_VOID();
+}

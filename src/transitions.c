@@ -1,0 +1,628 @@
+/*-------------------------------------------------------------------------
+ *
+ * transitions.c
+ *	  The customer status transition table (SPEC section 2), in one place,
+ *	  and everything that applies it:
+ *
+ *	- the BEFORE trigger on cowork.customer, which checks every insert and
+ *	  status update, however made, against the table;
+ *	- the AFTER trigger, which writes one cowork.customer_event row per
+ *	  change;
+ *	- CoworkSetStatus(), through which the extension's own functions change
+ *	  a status (they pass the cause, which becomes the event's reason);
+ *	- the append-only trigger of the event log.
+ *
+ * A function that changes a status announces its cause for exactly that
+ * customer row while its statement runs ("pending cause"); any other change
+ * is direct DML, which may take every allowed edge.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_enum.h"
+#include "commands/trigger.h"
+#include "fmgr.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/syscache.h"
+#include "utils/timestamp.h"
+
+#include "cowork.h"
+
+PG_FUNCTION_INFO_V1(cowork_customer_check_trigger);
+PG_FUNCTION_INFO_V1(cowork_customer_event_trigger);
+PG_FUNCTION_INFO_V1(cowork_append_only_trigger);
+
+#define CAUSE(c)	(1U << (c))
+
+/* Direct DML may take any allowed edge. */
+#define DIRECT		(CAUSE(CAUSE_DIRECT_INSERT) | CAUSE(CAUSE_DIRECT_UPDATE))
+
+/* One edge of the table: who may take it, and how to say so in a hint. */
+typedef struct TransitionRule
+{
+	uint32		causes;			/* CAUSE() bits; 0 = refused */
+	const char *ways;			/* the allowed ways, or what to do instead */
+} TransitionRule;
+
+/*
+ * The transition table of SPEC section 2: rows are the current status
+ * (STATUS_NONE: no customer row), columns the new one.  Same-status cells
+ * are not transitions and never consulted.
+ */
+static const TransitionRule transition_table[STATUS_COUNT][STATUS_COUNT] = {
+	[STATUS_NONE] = {
+		[STATUS_MEMBER] = {
+			CAUSE(CAUSE_INVITE_MEMBER) | CAUSE(CAUSE_SUBSCRIPTION) | DIRECT,
+			"A new customer becomes a member through cowork.invite_member() or a membership subscription that starts."
+		},
+		[STATUS_NONMEMBER] = {
+			CAUSE(CAUSE_ACTION) | CAUSE(CAUSE_ADD_NONMEMBER) |
+			CAUSE(CAUSE_PROMOTE_LEAD) | DIRECT,
+			"A new customer becomes a nonmember through a completed action, cowork.add_nonmember(), promote_lead or an import."
+		},
+		[STATUS_REMOVED] = {
+			0,
+			"A new customer starts as a member or a nonmember: use cowork.invite_member() or cowork.add_nonmember()."
+		},
+	},
+	[STATUS_MEMBER] = {
+		[STATUS_NONMEMBER] = {
+			CAUSE(CAUSE_REMOVE_MEMBER) | CAUSE(CAUSE_AUTO_REMOVE) | DIRECT,
+			"A member becomes a nonmember through cowork.remove_member() or auto-removal after their last membership subscription ended."
+		},
+		[STATUS_REMOVED] = {
+			0,
+			"Remove the member to nonmember first with cowork.remove_member(location_id, person_id), then call cowork.delete_nonmember(location_id, person_id)."
+		},
+	},
+	[STATUS_NONMEMBER] = {
+		[STATUS_MEMBER] = {
+			CAUSE(CAUSE_RESTORE_MEMBER) | CAUSE(CAUSE_SUBSCRIPTION) | DIRECT,
+			"A nonmember becomes a member through cowork.restore_member(location_id, person_id) or a membership subscription that starts."
+		},
+		[STATUS_REMOVED] = {
+			CAUSE(CAUSE_DELETE_NONMEMBER) | DIRECT,
+			"A nonmember is removed through cowork.delete_nonmember(location_id, person_id)."
+		},
+	},
+	[STATUS_REMOVED] = {
+		[STATUS_MEMBER] = {
+			CAUSE(CAUSE_RESTORE_MEMBER) | CAUSE(CAUSE_SUBSCRIPTION) | DIRECT,
+			"A removed customer becomes a member again through cowork.restore_member(location_id, person_id) or a membership subscription that starts."
+		},
+		[STATUS_NONMEMBER] = {
+			CAUSE(CAUSE_ACTION) | CAUSE(CAUSE_ADD_NONMEMBER) | DIRECT,
+			"A removed customer becomes a nonmember again through a completed action or cowork.add_nonmember()."
+		},
+	},
+};
+
+/* Reason codes written to cowork.customer_event.reason, by cause. */
+static const char *const cause_names[CAUSE_COUNT] = {
+	[CAUSE_DIRECT_INSERT] = "direct_insert",
+	[CAUSE_DIRECT_UPDATE] = "direct_update",
+	[CAUSE_ADD_NONMEMBER] = "add_nonmember",
+	[CAUSE_INVITE_MEMBER] = "invite_member",
+	[CAUSE_REMOVE_MEMBER] = "remove_member",
+	[CAUSE_DELETE_NONMEMBER] = "delete_nonmember",
+	[CAUSE_RESTORE_MEMBER] = "restore_member",
+	[CAUSE_ACTION] = "action",
+	[CAUSE_SUBSCRIPTION] = "subscription",
+	[CAUSE_AUTO_REMOVE] = "auto_remove",
+	[CAUSE_PROMOTE_LEAD] = "promote_lead",
+};
+
+static const char *const status_names[STATUS_COUNT] = {
+	[STATUS_NONE] = "(no customer row)",
+	[STATUS_MEMBER] = "member",
+	[STATUS_NONMEMBER] = "nonmember",
+	[STATUS_REMOVED] = "removed",
+};
+
+/* The cause announced by CoworkSetStatus() for the row it is changing. */
+typedef struct PendingCause
+{
+	bool		active;
+	int64		location_id;
+	int64		person_id;
+	TransitionCause cause;
+	const char *detail;
+} PendingCause;
+
+static PendingCause pending = {false};
+
+/* The name of a status, as in the enum (or "(no customer row)"). */
+const char *
+CustomerStatusName(CustomerStatus status)
+{
+	return status_names[status];
+}
+
+/* The status of an enum label; STATUS_NONE for an unknown label. */
+CustomerStatus
+CustomerStatusFromName(const char *name)
+{
+	for (int s = STATUS_MEMBER; s < STATUS_COUNT; s++)
+	{
+		if (strcmp(name, status_names[s]) == 0)
+			return (CustomerStatus) s;
+	}
+	return STATUS_NONE;
+}
+
+/* The status held in a cowork.customer_status datum (an enum value OID). */
+static CustomerStatus
+status_from_datum(Datum value)
+{
+	HeapTuple	tup = SearchSysCache1(ENUMOID, value);
+	CustomerStatus status;
+
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cowork: cache lookup failed for enum value %u",
+			 DatumGetObjectId(value));
+	status = CustomerStatusFromName(NameStr(((Form_pg_enum) GETSTRUCT(tup))->enumlabel));
+	ReleaseSysCache(tup);
+	if (status == STATUS_NONE)
+		elog(ERROR, "cowork: unexpected customer status %u",
+			 DatumGetObjectId(value));
+	return status;
+}
+
+/* Columns of a customer row that the triggers read, by name. */
+typedef struct CustomerColumns
+{
+	int			location_id;
+	int			person_id;
+	int			status;
+	int			since;
+} CustomerColumns;
+
+static void
+customer_columns(Relation rel, CustomerColumns *cols)
+{
+	TupleDesc	tupdesc = RelationGetDescr(rel);
+
+	cols->location_id = SPI_fnumber(tupdesc, "location_id");
+	cols->person_id = SPI_fnumber(tupdesc, "person_id");
+	cols->status = SPI_fnumber(tupdesc, "status");
+	cols->since = SPI_fnumber(tupdesc, "since");
+	if (cols->location_id <= 0 || cols->person_id <= 0 ||
+		cols->status <= 0 || cols->since <= 0)
+		elog(ERROR, "cowork: table \"%s\" is not a customer table",
+			 RelationGetRelationName(rel));
+}
+
+/* A column that the table declares NOT NULL, read as int64. */
+static int64
+int64_column(HeapTuple tuple, TupleDesc tupdesc, int attnum)
+{
+	bool		isnull;
+	Datum		value = SPI_getbinval(tuple, tupdesc, attnum, &isnull);
+
+	if (isnull)
+		elog(ERROR, "cowork: unexpected NULL in column %d", attnum);
+	return DatumGetInt64(value);
+}
+
+static CustomerStatus
+status_column(HeapTuple tuple, TupleDesc tupdesc, int attnum)
+{
+	bool		isnull;
+	Datum		value = SPI_getbinval(tuple, tupdesc, attnum, &isnull);
+
+	if (isnull)
+		ereport(ERROR,
+				(errcode(ERRCODE_NOT_NULL_VIOLATION),
+				 errmsg("customer status must not be null")));
+	return status_from_datum(value);
+}
+
+/* The cause of a change to this row: the pending one, or direct DML. */
+static TransitionCause
+cause_for(int64 location_id, int64 person_id, bool is_insert,
+		  const char **detail)
+{
+	if (pending.active && pending.location_id == location_id &&
+		pending.person_id == person_id)
+	{
+		*detail = pending.detail;
+		return pending.cause;
+	}
+	*detail = NULL;
+	return is_insert ? CAUSE_DIRECT_INSERT : CAUSE_DIRECT_UPDATE;
+}
+
+/*
+ * Check one change against the transition table; raise 55000 naming the
+ * location, the person, both statuses and the allowed way when refused.
+ */
+static void
+check_transition(int64 location_id, int64 person_id, CustomerStatus from,
+				 CustomerStatus to, TransitionCause cause)
+{
+	const TransitionRule *rule = &transition_table[from][to];
+	char	   *location_name;
+	char	   *email;
+
+	Assert(from != to);
+	if (rule->causes & CAUSE(cause))
+		return;
+
+	/* Refused: gather the names for the message (error path only). */
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "cowork: SPI_connect failed");
+	location_name = CoworkLocationName(location_id);
+	email = CoworkPersonEmail(person_id);
+
+	if (rule->causes == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("customer status of person %lld (%s) at location %lld (%s) cannot change from %s to %s",
+						(long long) person_id, email ? email : "unknown",
+						(long long) location_id,
+						location_name ? location_name : "unknown",
+						status_names[from], status_names[to]),
+				 errdetail("The customer status rules refuse this transition."),
+				 errhint("%s", rule->ways)));
+	else
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("%s cannot change the status of person %lld (%s) at location %lld (%s) from %s to %s",
+						cause_names[cause],
+						(long long) person_id, email ? email : "unknown",
+						(long long) location_id,
+						location_name ? location_name : "unknown",
+						status_names[from], status_names[to]),
+				 errdetail("Their status there is %s.", status_names[from]),
+				 errhint("%s", rule->ways)));
+}
+
+/*
+ * BEFORE INSERT OR UPDATE OR DELETE FOR EACH ROW on cowork.customer.
+ *
+ * Inserts and status changes are checked against the transition table, and
+ * a status change restarts "since".  The key columns never change, and
+ * customer rows are never deleted: removal is a status.
+ */
+Datum
+cowork_customer_check_trigger(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+	TupleDesc	tupdesc;
+	CustomerColumns cols;
+	HeapTuple	newtuple;
+	int64		location_id;
+	int64		person_id;
+	CustomerStatus from;
+	CustomerStatus to;
+	TransitionCause cause;
+	const char *detail;
+	bool		is_insert;
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		elog(ERROR, "cowork_customer_check_trigger: not called by trigger manager");
+	if (!TRIGGER_FIRED_BEFORE(trigdata->tg_event) ||
+		!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event))
+		elog(ERROR, "cowork_customer_check_trigger: must fire BEFORE ... FOR EACH ROW");
+
+	tupdesc = RelationGetDescr(trigdata->tg_relation);
+	customer_columns(trigdata->tg_relation, &cols);
+
+	if (TRIGGER_FIRED_BY_DELETE(trigdata->tg_event))
+	{
+		HeapTuple	old = trigdata->tg_trigtuple;
+
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("customer rows are never deleted (person %lld at location %lld)",
+						(long long) int64_column(old, tupdesc, cols.person_id),
+						(long long) int64_column(old, tupdesc, cols.location_id)),
+				 errdetail("A removed customer keeps their row, with status removed, so that their history stays."),
+				 errhint("Use cowork.remove_member() and cowork.delete_nonmember().")));
+	}
+
+	is_insert = TRIGGER_FIRED_BY_INSERT(trigdata->tg_event);
+	newtuple = is_insert ? trigdata->tg_trigtuple : trigdata->tg_newtuple;
+	location_id = int64_column(newtuple, tupdesc, cols.location_id);
+	person_id = int64_column(newtuple, tupdesc, cols.person_id);
+	to = status_column(newtuple, tupdesc, cols.status);
+
+	if (is_insert)
+		from = STATUS_NONE;
+	else
+	{
+		HeapTuple	old = trigdata->tg_trigtuple;
+
+		if (int64_column(old, tupdesc, cols.location_id) != location_id ||
+			int64_column(old, tupdesc, cols.person_id) != person_id)
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("location_id and person_id of a customer cannot change"),
+					 errdetail("Person %lld at location %lld is one customer; their history belongs to that pair.",
+							   (long long) int64_column(old, tupdesc, cols.person_id),
+							   (long long) int64_column(old, tupdesc, cols.location_id)),
+					 errhint("Add the person at the other location instead.")));
+		from = status_column(old, tupdesc, cols.status);
+		if (from == to)
+			return PointerGetDatum(newtuple);
+	}
+
+	cause = cause_for(location_id, person_id, is_insert, &detail);
+	check_transition(location_id, person_id, from, to, cause);
+
+	if (!is_insert)
+	{
+		/* The new status starts now. */
+		Datum		since = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
+		bool		isnull = false;
+
+		newtuple = heap_modify_tuple_by_cols(newtuple, tupdesc, 1, &cols.since,
+											 &since, &isnull);
+	}
+	return PointerGetDatum(newtuple);
+}
+
+/* The owner of cowork.customer_event, as whom the log is written. */
+static Oid
+event_log_owner(void)
+{
+	Oid			relid = get_relname_relid("customer_event",
+										  get_namespace_oid("cowork", false));
+	HeapTuple	tup;
+	Oid			owner;
+
+	if (!OidIsValid(relid))
+		elog(ERROR, "cowork: table cowork.customer_event is missing");
+	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cowork: cache lookup failed for relation %u", relid);
+	owner = ((Form_pg_class) GETSTRUCT(tup))->relowner;
+	ReleaseSysCache(tup);
+	return owner;
+}
+
+/*
+ * Append one row to cowork.customer_event.  The actor is the current user;
+ * the row is written with the log owner's rights, so that roles that may
+ * change customers need no right to write the log themselves.
+ */
+static void
+write_event(int64 location_id, int64 person_id, CustomerStatus from,
+			CustomerStatus to, const char *reason)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[6] = {INT8OID, INT8OID, TEXTOID, TEXTOID, TEXTOID, TEXTOID};
+	Datum		values[6];
+	char		nulls[6] = {' ', ' ', ' ', ' ', ' ', ' '};
+	Oid			save_userid;
+	int			save_sec_context;
+	char	   *actor = GetUserNameFromId(GetUserId(), false);
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "cowork: SPI_connect failed");
+	CoworkPlan(&plan,
+			   "INSERT INTO cowork.customer_event"
+			   " (location_id, person_id, from_status, to_status, reason, actor)"
+			   " VALUES ($1, $2, $3::cowork.customer_status,"
+			   " $4::cowork.customer_status, $5, $6)",
+			   6, argtypes);
+
+	values[0] = Int64GetDatum(location_id);
+	values[1] = Int64GetDatum(person_id);
+	if (from == STATUS_NONE)
+		nulls[2] = 'n';
+	else
+		values[2] = CStringGetTextDatum(status_names[from]);
+	values[3] = CStringGetTextDatum(status_names[to]);
+	values[4] = CStringGetTextDatum(reason);
+	values[5] = CStringGetTextDatum(actor);
+
+	GetUserIdAndSecContext(&save_userid, &save_sec_context);
+	SetUserIdAndSecContext(event_log_owner(),
+						   save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
+	CoworkExecute(plan, values, nulls, SPI_OK_INSERT, 0);
+	SetUserIdAndSecContext(save_userid, save_sec_context);
+
+	if (SPI_finish() != SPI_OK_FINISH)
+		elog(ERROR, "cowork: SPI_finish failed");
+}
+
+/*
+ * AFTER INSERT OR UPDATE FOR EACH ROW on cowork.customer: one event per
+ * status change, none when the status stayed the same.
+ */
+Datum
+cowork_customer_event_trigger(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+	TupleDesc	tupdesc;
+	CustomerColumns cols;
+	HeapTuple	newtuple;
+	int64		location_id;
+	int64		person_id;
+	CustomerStatus from;
+	CustomerStatus to;
+	TransitionCause cause;
+	const char *detail;
+	bool		is_insert;
+	char	   *reason;
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		elog(ERROR, "cowork_customer_event_trigger: not called by trigger manager");
+	if (!TRIGGER_FIRED_AFTER(trigdata->tg_event) ||
+		!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) ||
+		TRIGGER_FIRED_BY_DELETE(trigdata->tg_event))
+		elog(ERROR, "cowork_customer_event_trigger: must fire AFTER INSERT OR UPDATE FOR EACH ROW");
+
+	tupdesc = RelationGetDescr(trigdata->tg_relation);
+	customer_columns(trigdata->tg_relation, &cols);
+
+	is_insert = TRIGGER_FIRED_BY_INSERT(trigdata->tg_event);
+	newtuple = is_insert ? trigdata->tg_trigtuple : trigdata->tg_newtuple;
+	to = status_column(newtuple, tupdesc, cols.status);
+	from = is_insert ? STATUS_NONE :
+		status_column(trigdata->tg_trigtuple, tupdesc, cols.status);
+	if (from == to)
+		return PointerGetDatum(NULL);
+
+	location_id = int64_column(newtuple, tupdesc, cols.location_id);
+	person_id = int64_column(newtuple, tupdesc, cols.person_id);
+	cause = cause_for(location_id, person_id, is_insert, &detail);
+	reason = detail ? psprintf("%s:%s", cause_names[cause], detail) :
+		pstrdup(cause_names[cause]);
+
+	write_event(location_id, person_id, from, to, reason);
+	return PointerGetDatum(NULL);
+}
+
+/*
+ * Make the customer (location_id, person_id) have status target, for cause.
+ *
+ * The customer row is locked first (FOR UPDATE), so concurrent changes of
+ * one customer serialise and each sees the status the previous one left.  A
+ * missing row is created when the table lets cause create customers, and is
+ * an error (P0002) otherwise.  The change itself goes through the
+ * triggers, which check the transition and log it.  Returns false when the
+ * status already was target (not a transition: nothing written).  The
+ * caller must be connected to SPI.
+ */
+bool
+CoworkSetStatus(int64 location_id, int64 person_id, CustomerStatus target,
+				TransitionCause cause, const char *detail)
+{
+	static SPIPlanPtr lock_plan = NULL;
+	static SPIPlanPtr insert_plan = NULL;
+	static SPIPlanPtr update_plan = NULL;
+	Oid			argtypes[3] = {INT8OID, INT8OID, TEXTOID};
+	Datum		values[3];
+	bool		changed = false;
+
+	Assert(target != STATUS_NONE);
+	values[0] = Int64GetDatum(location_id);
+	values[1] = Int64GetDatum(person_id);
+	values[2] = CStringGetTextDatum(status_names[target]);
+
+	CoworkPlan(&lock_plan,
+			   "SELECT status::text FROM cowork.customer"
+			   " WHERE location_id OPERATOR(pg_catalog.=) $1"
+			   " AND person_id OPERATOR(pg_catalog.=) $2 FOR UPDATE",
+			   2, argtypes);
+	CoworkPlan(&insert_plan,
+			   "INSERT INTO cowork.customer (location_id, person_id, status)"
+			   " VALUES ($1, $2, $3::cowork.customer_status)"
+			   " ON CONFLICT (location_id, person_id) DO NOTHING",
+			   3, argtypes);
+	CoworkPlan(&update_plan,
+			   "UPDATE cowork.customer SET status = $3::cowork.customer_status"
+			   " WHERE location_id OPERATOR(pg_catalog.=) $1"
+			   " AND person_id OPERATOR(pg_catalog.=) $2",
+			   3, argtypes);
+
+	pending.location_id = location_id;
+	pending.person_id = person_id;
+	pending.cause = cause;
+	pending.detail = detail;
+
+	PG_TRY();
+	{
+		for (;;)
+		{
+			CustomerStatus current;
+
+			if (CoworkExecute(lock_plan, values, NULL, SPI_OK_SELECT, 1) == 0)
+			{
+				if (!(transition_table[STATUS_NONE][target].causes & CAUSE(cause)))
+				{
+					char	   *location_name = CoworkLocationName(location_id);
+
+					if (location_name == NULL)
+						ereport(ERROR,
+								(errcode(ERRCODE_NO_DATA_FOUND),
+								 errmsg("location %lld does not exist",
+										(long long) location_id)));
+					if (CoworkPersonEmail(person_id) == NULL)
+						ereport(ERROR,
+								(errcode(ERRCODE_NO_DATA_FOUND),
+								 errmsg("person %lld does not exist",
+										(long long) person_id)));
+					ereport(ERROR,
+							(errcode(ERRCODE_NO_DATA_FOUND),
+							 errmsg("person %lld is not a customer at location %lld (%s)",
+									(long long) person_id,
+									(long long) location_id, location_name),
+							 errhint("cowork.add_nonmember() or cowork.invite_member() makes a person a customer of a location.")));
+				}
+				check_transition(location_id, person_id, STATUS_NONE, target, cause);
+				pending.active = true;
+				if (CoworkExecute(insert_plan, values, NULL, SPI_OK_INSERT, 0) == 1)
+				{
+					changed = true;
+					break;
+				}
+				/* A concurrent transaction created the row: lock it. */
+				pending.active = false;
+				continue;
+			}
+
+			current = CustomerStatusFromName(SPI_getvalue(SPI_tuptable->vals[0],
+														  SPI_tuptable->tupdesc, 1));
+			if (current != target)
+			{
+				/*
+				 * The trigger checks again; checking here first raises a
+				 * refusal without the internal statement as its context.
+				 */
+				check_transition(location_id, person_id, current, target, cause);
+				pending.active = true;
+				CoworkExecute(update_plan, values, NULL, SPI_OK_UPDATE, 0);
+				changed = true;
+			}
+			break;
+		}
+	}
+	PG_FINALLY();
+	{
+		pending.active = false;
+	}
+	PG_END_TRY();
+
+	return changed;
+}
+
+/*
+ * BEFORE UPDATE OR DELETE FOR EACH ROW and BEFORE TRUNCATE on an
+ * append-only table: refuse.  Enabled ALWAYS, so replicas and restores
+ * cannot rewrite history either.
+ */
+Datum
+cowork_append_only_trigger(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+	const char *what;
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		elog(ERROR, "cowork_append_only_trigger: not called by trigger manager");
+
+	if (TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event))
+		what = "UPDATE";
+	else if (TRIGGER_FIRED_BY_DELETE(trigdata->tg_event))
+		what = "DELETE";
+	else if (TRIGGER_FIRED_BY_TRUNCATE(trigdata->tg_event))
+		what = "TRUNCATE";
+	else
+		elog(ERROR, "cowork_append_only_trigger: must fire BEFORE UPDATE, DELETE or TRUNCATE");
+
+	ereport(ERROR,
+			(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+			 errmsg("%s of table \"%s\" is not allowed: it is append-only",
+					what, RelationGetRelationName(trigdata->tg_relation)),
+			 errdetail("The log of customer status changes keeps every event.")));
+	PG_RETURN_NULL();			/* keep compiler quiet */
+}
