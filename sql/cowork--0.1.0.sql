@@ -223,6 +223,21 @@ COMMENT ON TRIGGER customer_event_no_truncate ON @extschema@.customer_event IS
 ALTER TABLE @extschema@.customer_event ENABLE ALWAYS TRIGGER customer_event_append_only;
 ALTER TABLE @extschema@.customer_event ENABLE ALWAYS TRIGGER customer_event_no_truncate;
 
+COMMENT ON CONSTRAINT location_pkey ON @extschema@.location IS 'A location is its id';
+COMMENT ON CONSTRAINT location_name_not_blank ON @extschema@.location IS 'A location has a name';
+COMMENT ON CONSTRAINT location_network_not_blank ON @extschema@.location IS 'No network is NULL, never blank';
+COMMENT ON CONSTRAINT location_grace_not_negative ON @extschema@.location IS 'The auto-removal grace is zero or more';
+COMMENT ON CONSTRAINT person_pkey ON @extschema@.person IS 'A person is their id';
+COMMENT ON CONSTRAINT person_email_key ON @extschema@.person IS 'One person per (normalised) email, across all locations';
+COMMENT ON CONSTRAINT person_full_name_not_blank ON @extschema@.person IS 'A person has a name';
+COMMENT ON CONSTRAINT person_phone_not_blank ON @extschema@.person IS 'No phone is NULL, never blank';
+COMMENT ON CONSTRAINT customer_pkey ON @extschema@.customer IS 'One customer row per location and person';
+COMMENT ON CONSTRAINT customer_location_fkey ON @extschema@.customer IS 'A customer is a customer of an existing location';
+COMMENT ON CONSTRAINT customer_person_fkey ON @extschema@.customer IS 'A customer is an existing person';
+COMMENT ON CONSTRAINT customer_event_pkey ON @extschema@.customer_event IS 'Events are keyed by location, in the order of event_id';
+COMMENT ON CONSTRAINT customer_event_customer_fkey ON @extschema@.customer_event IS 'An event belongs to an existing customer';
+COMMENT ON CONSTRAINT customer_event_is_a_change ON @extschema@.customer_event IS 'An event records a change of status';
+
 -- Customer data is user data: pg_dump keeps the rows and the sequences.
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.location', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.location_location_id_seq', '');

@@ -1,6 +1,8 @@
 -- The SQL functions of the foundation: create_location, add_nonmember,
 -- invite_member, remove_member, delete_nonmember, restore_member, status_of.
+SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS cowork CASCADE;
+RESET client_min_messages;
 CREATE EXTENSION cowork;
 \set SHOW_CONTEXT never
 

@@ -1,7 +1,9 @@
 -- The status transition table (SPEC section 2), checked by one C trigger on
 -- cowork.customer for function calls and direct DML alike; one event per
 -- change, none for a non-change; the event log is append-only.
+SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS cowork CASCADE;
+RESET client_min_messages;
 CREATE EXTENSION cowork;
 \set SHOW_CONTEXT never
 

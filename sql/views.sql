@@ -1,6 +1,8 @@
 -- The views for reporting tools: members, nonmembers, customer_events,
 -- location_summary.
+SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS cowork CASCADE;
+RESET client_min_messages;
 CREATE EXTENSION cowork;
 
 SELECT cowork.create_location('Downtown', 'north') AS downtown \gset

@@ -109,8 +109,9 @@ cowork_create_location(PG_FUNCTION_ARGS)
 }
 
 /*
- * The id of the person with this (normalised) email, creating them when
- * new.  Safe against a concurrent insert of the same email: the loser of
+ * The id of the person with this (normalised) email, creating them with
+ * full_name and phone when new (an existing person keeps their name and
+ * phone).  Safe against a concurrent insert of the same email: the loser of
  * the race waits for the winner and then reads its row.
  */
 static int64
@@ -144,15 +145,19 @@ find_or_create_person(const char *email, const char *full_name,
 			   " WHERE email OPERATOR(pg_catalog.=) $1",
 			   1, argtypes);
 
+	/*
+	 * Look first, so that a known email costs one index probe and burns no
+	 * sequence value; insert only when it is new.
+	 */
 	for (;;)
 	{
-		if (CoworkExecute(insert_plan, values, nulls,
-						  SPI_OK_INSERT_RETURNING, 0) == 1 ||
-			CoworkExecute(select_plan, values, NULL, SPI_OK_SELECT, 1) == 1)
+		if (CoworkExecute(select_plan, values, NULL, SPI_OK_SELECT, 1) == 1 ||
+			CoworkExecute(insert_plan, values, nulls,
+						  SPI_OK_INSERT_RETURNING, 0) == 1)
 			return DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
 											   SPI_tuptable->tupdesc, 1,
 											   &isnull));
-		/* The conflicting row was deleted meanwhile: try again. */
+		/* Inserted concurrently: look again (READ COMMITTED sees it now). */
 		CHECK_FOR_INTERRUPTS();
 	}
 }

@@ -1,0 +1,80 @@
+-- Privileges and safety: the grants docs/reference.md gives an application
+-- role and a reporting role are enough and no more; the event log is
+-- written only by the trigger; search_path cannot redirect the functions.
+BEGIN;
+SELECT plan(20);
+
+SELECT cowork.create_location('Downtown') AS loc \gset
+SELECT cowork.invite_member(:loc, 'Ada Lovelace', 'ada@example.com') AS ada \gset
+SELECT cowork.invite_member(:loc, 'Grace Hopper', 'grace@example.com') AS grace \gset
+
+-- The documented grants (docs/reference.md, "Privileges").
+CREATE ROLE regress_app;
+GRANT USAGE ON SCHEMA cowork TO regress_app;
+GRANT SELECT, INSERT, UPDATE ON cowork.location, cowork.person, cowork.customer TO regress_app;
+GRANT USAGE ON ALL SEQUENCES IN SCHEMA cowork TO regress_app;
+GRANT SELECT ON ALL TABLES IN SCHEMA cowork TO regress_app;
+CREATE ROLE regress_report;
+GRANT USAGE ON SCHEMA cowork TO regress_report;
+GRANT SELECT ON cowork.members, cowork.nonmembers, cowork.customer_events,
+                cowork.location_summary TO regress_report;
+CREATE ROLE regress_nobody;
+GRANT USAGE ON SCHEMA cowork TO regress_nobody;
+
+SET ROLE regress_app;
+SELECT lives_ok(format('SELECT cowork.add_nonmember(%s, %L, %L)', :loc, 'Linus', 'linus@example.com'),
+                'the application role adds a nonmember');
+SELECT lives_ok(format('SELECT cowork.remove_member(%s, %s)', :loc, :ada),
+                'the application role removes a member');
+SELECT lives_ok(format('UPDATE cowork.customer SET status = %L WHERE person_id = %s', 'member', :ada),
+                'the application role updates a status directly');
+SELECT lives_ok('SELECT cowork.create_location(''Harbour'')', 'the application role creates a location');
+SELECT throws_ok(format('INSERT INTO cowork.customer_event (location_id, person_id, to_status, reason) VALUES (%s, %s, %L, %L)',
+                        :loc, :ada, 'removed', 'forged'),
+                 '42501', NULL, 'the application role cannot forge an event');
+SELECT throws_ok('UPDATE cowork.customer_event SET reason = ''forged''', '42501', NULL,
+                 'the application role cannot rewrite the log');
+SELECT throws_ok(format('DELETE FROM cowork.customer WHERE person_id = %s', :ada), '42501', NULL,
+                 'the application role cannot delete customers');
+RESET ROLE;
+
+SELECT results_eq(
+    format('SELECT from_status::text, to_status::text, reason, actor FROM cowork.customer_events WHERE person_id = %s ORDER BY event_id', :ada),
+    $$ VALUES (NULL, 'member', 'invite_member', 'postgres'),
+              ('member', 'nonmember', 'remove_member', 'regress_app'),
+              ('nonmember', 'member', 'direct_update', 'regress_app') $$,
+    'events name the role that made each change');
+
+SET ROLE regress_report;
+SELECT results_eq('SELECT count(*)::int FROM cowork.members', ARRAY[2], 'the reporting role reads the members');
+SELECT results_eq('SELECT members::int, nonmembers::int FROM cowork.location_summary ORDER BY location_id LIMIT 1',
+                  $$ VALUES (2, 1) $$, 'the reporting role reads the summary');
+SELECT throws_ok('SELECT * FROM cowork.person', '42501', NULL, 'the reporting role cannot read the tables');
+SELECT throws_ok(format('SELECT cowork.remove_member(%s, %s)', :loc, :ada), '42501', NULL,
+                 'the reporting role cannot change customers');
+RESET ROLE;
+
+SET ROLE regress_nobody;
+SELECT throws_ok(format('SELECT cowork.add_nonmember(%s, %L, %L)', :loc, 'X', 'x@example.com'), '42501', NULL,
+                 'a role without grants cannot add customers');
+SELECT throws_ok('SELECT * FROM cowork.members', '42501', NULL, 'a role without grants cannot read the lists');
+RESET ROLE;
+
+-- A search_path that puts a hostile "=" before pg_catalog changes nothing:
+-- every statement the extension runs names pg_catalog's operators.
+CREATE SCHEMA regress_evil;
+CREATE FUNCTION regress_evil.always(bigint, bigint) RETURNS boolean LANGUAGE sql AS 'SELECT true';
+CREATE OPERATOR regress_evil.= (LEFTARG = bigint, RIGHTARG = bigint, FUNCTION = regress_evil.always);
+CREATE FUNCTION regress_evil.lower(text) RETURNS text LANGUAGE sql AS 'SELECT ''hijacked''';
+SET LOCAL search_path = regress_evil, pg_catalog, public;
+SELECT is(1::bigint = 2::bigint, true, 'the hostile operator is in force');
+SELECT lives_ok(format('SELECT cowork.remove_member(%s, %s)', :loc, :grace), 'remove_member runs');
+SELECT is(cowork.status_of(:loc, :ada), 'member', 'the other member is untouched');
+SELECT is(cowork.status_of(:loc, :grace), 'nonmember', 'only the named member was removed');
+SELECT is(cowork.normalize_email('New@Example.com'), 'new@example.com', 'the email rule ignores search_path');
+SELECT is((SELECT count(*)::int FROM cowork.customer_event WHERE person_id = :grace), 2,
+          'one event for the one change');
+RESET search_path;
+
+SELECT * FROM finish();
+ROLLBACK;

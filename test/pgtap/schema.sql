@@ -1,0 +1,195 @@
+-- The schema contract (SPEC sections 6 and 7): tables, columns, keys,
+-- types, functions, views, triggers, comments, pg_dump membership.
+BEGIN;
+SELECT plan(99);
+
+SELECT has_schema('cowork');
+SELECT has_extension('cowork');
+
+-- Types
+SELECT enum_has_labels('cowork', 'customer_status', ARRAY['member', 'nonmember', 'removed']);
+SELECT enum_has_labels('cowork', 'customer_type', ARRAY['individual', 'company']);
+SELECT enum_has_labels('cowork', 'action_kind', ARRAY['room_booking', 'desk_booking',
+       'parking_booking', 'office_booking', 'payment', 'benefit_application',
+       'shop_order', 'event_ticket']);
+SELECT enum_has_labels('cowork', 'action_state', ARRAY['started', 'completed', 'cancelled']);
+SELECT enum_has_labels('cowork', 'visibility', ARRAY['public', 'network_members',
+       'location_members', 'admins']);
+
+-- Tables and columns
+SELECT tables_are('cowork', ARRAY['location', 'person', 'customer', 'customer_event']);
+SELECT columns_are('cowork', 'location', ARRAY['location_id', 'name', 'network',
+       'auto_remove_members', 'auto_remove_grace', 'created_at']);
+SELECT columns_are('cowork', 'person', ARRAY['person_id', 'email', 'full_name', 'phone', 'created_at']);
+SELECT columns_are('cowork', 'customer', ARRAY['location_id', 'person_id', 'status',
+       'customer_type', 'company_id', 'is_company_manager', 'is_admin', 'suspended', 'since']);
+SELECT columns_are('cowork', 'customer_event', ARRAY['location_id', 'event_id', 'person_id',
+       'from_status', 'to_status', 'reason', 'at', 'actor']);
+
+SELECT col_type_is('cowork', 'location', 'location_id', 'bigint', 'cowork.location.location_id is bigint');
+SELECT col_type_is('cowork', 'location', 'auto_remove_members', 'boolean', 'cowork.location.auto_remove_members is boolean');
+SELECT col_type_is('cowork', 'location', 'auto_remove_grace', 'interval', 'cowork.location.auto_remove_grace is interval');
+SELECT col_default_is('cowork', 'location', 'auto_remove_members', 'true', 'cowork.location.auto_remove_members defaults to true');
+SELECT col_default_is('cowork', 'location', 'auto_remove_grace', '0'::interval, 'cowork.location.auto_remove_grace defaults to 0');
+SELECT col_type_is('cowork', 'person', 'person_id', 'bigint', 'cowork.person.person_id is bigint');
+SELECT col_type_is('cowork', 'person', 'email', 'text', 'cowork.person.email is text');
+SELECT col_not_null('cowork', 'person', 'email', 'cowork.person.email is NOT NULL');
+SELECT col_not_null('cowork', 'person', 'full_name', 'cowork.person.full_name is NOT NULL');
+SELECT col_is_null('cowork', 'person', 'phone', 'cowork.person.phone may be NULL');
+SELECT col_type_is('cowork', 'customer', 'status', 'cowork.customer_status', 'cowork.customer.status is cowork.customer_status');
+SELECT col_type_is('cowork', 'customer', 'customer_type', 'cowork.customer_type', 'cowork.customer.customer_type is cowork.customer_type');
+SELECT col_default_is('cowork', 'customer', 'customer_type', 'individual', 'cowork.customer.customer_type defaults to individual');
+SELECT col_type_is('cowork', 'customer', 'company_id', 'bigint', 'cowork.customer.company_id is bigint');
+SELECT col_type_is('cowork', 'customer', 'since', 'timestamp with time zone', 'cowork.customer.since is timestamp with time zone');
+SELECT col_not_null('cowork', 'customer', 'status', 'cowork.customer.status is NOT NULL');
+SELECT col_not_null('cowork', 'customer', 'since', 'cowork.customer.since is NOT NULL');
+SELECT col_is_null('cowork', 'customer', 'company_id', 'cowork.customer.company_id may be NULL');
+SELECT col_type_is('cowork', 'customer_event', 'from_status', 'cowork.customer_status', 'cowork.customer_event.from_status is cowork.customer_status');
+SELECT col_is_null('cowork', 'customer_event', 'from_status', 'cowork.customer_event.from_status may be NULL');
+SELECT col_not_null('cowork', 'customer_event', 'to_status', 'cowork.customer_event.to_status is NOT NULL');
+SELECT col_not_null('cowork', 'customer_event', 'reason', 'cowork.customer_event.reason is NOT NULL');
+SELECT col_not_null('cowork', 'customer_event', 'actor', 'cowork.customer_event.actor is NOT NULL');
+SELECT col_type_is('cowork', 'customer_event', 'at', 'timestamp with time zone', 'cowork.customer_event.at is timestamp with time zone');
+
+-- Keys: every key but the person's carries location_id (SPEC section 7).
+SELECT col_is_pk('cowork', 'location', 'location_id'::name, 'location_id is the key of cowork.location');
+SELECT col_is_pk('cowork', 'person', 'person_id'::name, 'person_id is the key of cowork.person');
+SELECT col_is_unique('cowork', 'person', ARRAY['email']::name[], 'emails are unique');
+SELECT col_is_pk('cowork', 'customer', ARRAY['location_id', 'person_id']::name[], 'a customer is a location and a person');
+SELECT col_is_pk('cowork', 'customer_event', ARRAY['location_id', 'event_id']::name[], 'events are keyed by location');
+SELECT fk_ok('cowork', 'customer', 'location_id', 'cowork', 'location', 'location_id');
+SELECT fk_ok('cowork', 'customer', 'person_id', 'cowork', 'person', 'person_id');
+SELECT fk_ok('cowork', 'customer_event', ARRAY['location_id', 'person_id'],
+             'cowork', 'customer', ARRAY['location_id', 'person_id']);
+SELECT is_empty($$
+    SELECT c.conrelid::regclass, c.conname
+      FROM pg_constraint c
+     WHERE c.connamespace = 'cowork'::regnamespace
+       AND c.contype IN ('p', 'u')
+       AND c.conrelid <> 'cowork.person'::regclass
+       AND NOT EXISTS (SELECT 1 FROM pg_attribute a
+                        WHERE a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey)
+                          AND a.attname = 'location_id')
+$$, 'every primary key and unique constraint but the person''s includes location_id');
+SELECT is_empty($$
+    SELECT conrelid::regclass, conname FROM pg_constraint
+     WHERE connamespace = 'cowork'::regnamespace AND conname ~ '^\d|^$'
+$$, 'every constraint is named');
+
+-- Functions: names, arguments and return types of SPEC section 6.
+SELECT has_function('cowork', 'create_location', ARRAY['text', 'text']);
+SELECT function_returns('cowork', 'create_location', ARRAY['text', 'text'], 'bigint');
+SELECT has_function('cowork', 'add_nonmember', ARRAY['bigint', 'text', 'text', 'text']);
+SELECT function_returns('cowork', 'add_nonmember', ARRAY['bigint', 'text', 'text', 'text'], 'bigint');
+SELECT has_function('cowork', 'invite_member', ARRAY['bigint', 'text', 'text', 'text']);
+SELECT function_returns('cowork', 'invite_member', ARRAY['bigint', 'text', 'text', 'text'], 'bigint');
+SELECT has_function('cowork', 'remove_member', ARRAY['bigint', 'bigint']);
+SELECT function_returns('cowork', 'remove_member', ARRAY['bigint', 'bigint'], 'void');
+SELECT has_function('cowork', 'delete_nonmember', ARRAY['bigint', 'bigint']);
+SELECT has_function('cowork', 'restore_member', ARRAY['bigint', 'bigint']);
+SELECT has_function('cowork', 'status_of', ARRAY['bigint', 'bigint']);
+SELECT function_returns('cowork', 'status_of', ARRAY['bigint', 'bigint'], 'cowork.customer_status');
+SELECT is_strict('cowork', 'status_of', ARRAY['bigint', 'bigint']);
+SELECT volatility_is('cowork', 'status_of', ARRAY['bigint', 'bigint'], 'stable');
+SELECT isnt_strict('cowork', 'add_nonmember', ARRAY['bigint', 'text', 'text', 'text']);
+SELECT isnt_strict('cowork', 'normalize_email', ARRAY['text']);
+SELECT volatility_is('cowork', 'normalize_email', ARRAY['text'], 'immutable');
+SELECT has_function('cowork', 'is_valid_email', ARRAY['text']);
+SELECT is(
+    (SELECT array_agg(p.proargnames[1:2] ORDER BY p.proname)::text
+       FROM pg_proc p
+      WHERE p.pronamespace = 'cowork'::regnamespace
+        AND p.proname IN ('add_nonmember', 'invite_member', 'remove_member',
+                          'delete_nonmember', 'restore_member', 'status_of')),
+    '{{location_id,full_name},{location_id,person_id},{location_id,full_name},{location_id,person_id},{location_id,person_id},{location_id,person_id}}',
+    'every function takes location_id first');
+SELECT is_empty($$
+    SELECT p.oid::regprocedure FROM pg_proc p
+     WHERE p.pronamespace = 'cowork'::regnamespace AND p.prosecdef
+       AND NOT EXISTS (SELECT 1 FROM unnest(p.proconfig) AS c WHERE c LIKE 'search_path=%')
+$$, 'every SECURITY DEFINER function pins search_path');
+
+-- Views
+SELECT views_are('cowork', ARRAY['members', 'nonmembers', 'customer_events', 'location_summary']);
+SELECT columns_are('cowork', 'members', ARRAY['location_id', 'person_id', 'full_name', 'email',
+       'phone', 'customer_type', 'company_id', 'since']);
+SELECT columns_are('cowork', 'nonmembers', ARRAY['location_id', 'person_id', 'full_name', 'email',
+       'phone', 'customer_type', 'company_id', 'since']);
+SELECT columns_are('cowork', 'customer_events', ARRAY['location_id', 'person_id', 'from_status',
+       'to_status', 'reason', 'at', 'actor', 'event_id']);
+SELECT columns_are('cowork', 'location_summary', ARRAY['location_id', 'name', 'network',
+       'members', 'nonmembers', 'removed', 'companies']);
+
+-- Triggers: the rules hold for direct DML too.
+SELECT trigger_is('cowork', 'person', 'person_normalize', 'cowork', 'person_trigger');
+SELECT trigger_is('cowork', 'customer', 'customer_check', 'cowork', 'customer_check_trigger');
+SELECT trigger_is('cowork', 'customer', 'customer_event', 'cowork', 'customer_event_trigger');
+SELECT trigger_is('cowork', 'customer_event', 'customer_event_append_only', 'cowork', 'append_only_trigger');
+SELECT trigger_is('cowork', 'customer_event', 'customer_event_no_truncate', 'cowork', 'append_only_trigger');
+SELECT is(
+    (SELECT string_agg(tgname || '=' || tgenabled::text, ',' ORDER BY tgname) FROM pg_trigger
+      WHERE tgrelid = 'cowork.customer_event'::regclass AND NOT tgisinternal),
+    'customer_event_append_only=A,customer_event_no_truncate=A',
+    'the event log''s guards fire ALWAYS, also for replicas and restores');
+
+-- Comments on every table, column, view, function, type, index, sequence.
+SELECT is_empty($$
+    SELECT c.oid::regclass FROM pg_class c
+     WHERE c.relnamespace = 'cowork'::regnamespace
+       AND obj_description(c.oid, 'pg_class') IS NULL
+       AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = c.oid)
+$$, 'every table, view, index and sequence has a comment');
+SELECT is_empty($$
+    SELECT conrelid::regclass, conname FROM pg_constraint
+     WHERE connamespace = 'cowork'::regnamespace
+       AND obj_description(oid, 'pg_constraint') IS NULL
+$$, 'every constraint has a comment');
+SELECT is_empty($$
+    SELECT c.oid::regclass, a.attname FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid
+     WHERE c.relnamespace = 'cowork'::regnamespace AND c.relkind = 'r'
+       AND a.attnum > 0 AND NOT a.attisdropped
+       AND col_description(c.oid, a.attnum) IS NULL
+$$, 'every table column has a comment');
+SELECT is_empty($$
+    SELECT p.oid::regprocedure FROM pg_proc p
+     WHERE p.pronamespace = 'cowork'::regnamespace
+       AND obj_description(p.oid, 'pg_proc') IS NULL
+$$, 'every function has a comment');
+SELECT is_empty($$
+    SELECT t.oid::regtype FROM pg_type t
+     WHERE t.typnamespace = 'cowork'::regnamespace AND t.typtype = 'e'
+       AND obj_description(t.oid, 'pg_type') IS NULL
+$$, 'every type has a comment');
+SELECT is_empty($$
+    SELECT t.tgrelid::regclass, t.tgname FROM pg_trigger t
+      JOIN pg_class c ON c.oid = t.tgrelid
+     WHERE c.relnamespace = 'cowork'::regnamespace AND NOT t.tgisinternal
+       AND obj_description(t.oid, 'pg_trigger') IS NULL
+$$, 'every trigger has a comment');
+SELECT isnt(obj_description('cowork'::regnamespace, 'pg_namespace'), NULL, 'the schema has a comment');
+
+-- pg_dump keeps every table and sequence of user data.
+SELECT set_eq(
+    $$ SELECT unnest(extconfig)::regclass::text FROM pg_extension WHERE extname = 'cowork' $$,
+    $$ SELECT c.oid::regclass::text FROM pg_class c
+        WHERE c.relnamespace = 'cowork'::regnamespace AND c.relkind IN ('r', 'S') $$,
+    'every table and sequence is marked for pg_dump');
+
+-- Privileges: nothing for PUBLIC on the data.
+SELECT table_privs_are('cowork', 'location', 'public', ARRAY[]::text[]);
+SELECT table_privs_are('cowork', 'person', 'public', ARRAY[]::text[]);
+SELECT table_privs_are('cowork', 'customer', 'public', ARRAY[]::text[]);
+SELECT table_privs_are('cowork', 'customer_event', 'public', ARRAY[]::text[]);
+SELECT table_privs_are('cowork', 'members', 'public', ARRAY[]::text[]);
+SELECT table_privs_are('cowork', 'nonmembers', 'public', ARRAY[]::text[]);
+SELECT table_privs_are('cowork', 'customer_events', 'public', ARRAY[]::text[]);
+SELECT table_privs_are('cowork', 'location_summary', 'public', ARRAY[]::text[]);
+SELECT sequence_privs_are('cowork', 'person_person_id_seq', 'public', ARRAY[]::text[]);
+SELECT sequence_privs_are('cowork', 'customer_event_event_id_seq', 'public', ARRAY[]::text[]);
+SELECT function_privs_are('cowork', 'person_trigger', ARRAY[]::text[], 'public', ARRAY[]::text[]);
+SELECT function_privs_are('cowork', 'customer_check_trigger', ARRAY[]::text[], 'public', ARRAY[]::text[]);
+SELECT function_privs_are('cowork', 'customer_event_trigger', ARRAY[]::text[], 'public', ARRAY[]::text[]);
+SELECT function_privs_are('cowork', 'add_nonmember', ARRAY['bigint', 'text', 'text', 'text'], 'public', ARRAY['EXECUTE']);
+
+SELECT * FROM finish();
+ROLLBACK;
