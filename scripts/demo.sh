@@ -10,4 +10,4 @@ cowork_build_install
 cowork_cluster_start
 echo "throwaway cluster: socket $PGHOST, port $PGPORT (stopped when the demo ends)"
 "$PGBIN/createdb" cowork_demo
-"$PGBIN/psql" -X -d cowork_demo -f scripts/demo.sql
+"$PGBIN/psql" -X -q -d cowork_demo -f scripts/demo.sql
