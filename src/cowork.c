@@ -13,9 +13,14 @@
  */
 #include "postgres.h"
 
+#include "access/htup_details.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_class.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/syscache.h"
 
 #include "cowork.h"
 
@@ -113,4 +118,27 @@ CoworkRequireArgs(FunctionCallInfo fcinfo, const char *const *names, int nargs)
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("%s must not be null", names[i])));
 	}
+}
+
+/*
+ * The owner of table cowork.<relname>: the role as whom the extension writes
+ * what callers may not write themselves (the event log, statuses changed by
+ * completed actions).
+ */
+Oid
+CoworkTableOwner(const char *relname)
+{
+	Oid			relid = get_relname_relid(relname,
+										  get_namespace_oid("cowork", false));
+	HeapTuple	tup;
+	Oid			owner;
+
+	if (!OidIsValid(relid))
+		elog(ERROR, "cowork: table cowork.%s is missing", relname);
+	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cowork: cache lookup failed for relation %u", relid);
+	owner = ((Form_pg_class) GETSTRUCT(tup))->relowner;
+	ReleaseSysCache(tup);
+	return owner;
 }

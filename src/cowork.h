@@ -46,12 +46,27 @@ typedef enum TransitionCause
 
 #define CAUSE_COUNT (CAUSE_PROMOTE_LEAD + 1)
 
+/*
+ * A status change asked of CoworkSetStatus().  With soft, an edge that the
+ * transition table does not give the cause is "nothing to do" instead of an
+ * error (a completed action leaves a member a member).  actor is the role
+ * the event names; InvalidOid means the current user.
+ */
+typedef struct StatusChange
+{
+	int64		location_id;
+	int64		person_id;
+	CustomerStatus target;
+	TransitionCause cause;
+	const char *detail;			/* appended to the reason code, or NULL */
+	bool		soft;
+	Oid			actor;
+} StatusChange;
+
 /* transitions.c */
 extern const char *CustomerStatusName(CustomerStatus status);
 extern CustomerStatus CustomerStatusFromName(const char *name);
-extern bool CoworkSetStatus(int64 location_id, int64 person_id,
-							CustomerStatus target, TransitionCause cause,
-							const char *detail);
+extern bool CoworkSetStatus(const StatusChange *change);
 
 /* email.c */
 extern char *CoworkNormalizeEmail(const char *email, bool missing_ok);
@@ -63,6 +78,7 @@ extern int	CoworkExecute(SPIPlanPtr plan, Datum *values, const char *nulls,
 						  int expected, long tcount);
 extern char *CoworkLocationName(int64 location_id);
 extern char *CoworkPersonEmail(int64 person_id);
+extern Oid	CoworkTableOwner(const char *relname);
 extern void CoworkRequireArgs(FunctionCallInfo fcinfo, const char *const *names,
 							  int nargs);
 

@@ -171,6 +171,7 @@ add_customer(FunctionCallInfo fcinfo, CustomerStatus target,
 			 TransitionCause cause)
 {
 	static const char *const argnames[] = {"location_id"};
+	StatusChange change = {0};
 	int64		location_id;
 	char	   *email;
 	int64		person_id;
@@ -184,7 +185,11 @@ add_customer(FunctionCallInfo fcinfo, CustomerStatus target,
 	require_location(location_id);
 	person_id = find_or_create_person(email, text_arg(fcinfo, 1),
 									  text_arg(fcinfo, 3));
-	CoworkSetStatus(location_id, person_id, target, cause, NULL);
+	change.location_id = location_id;
+	change.person_id = person_id;
+	change.target = target;
+	change.cause = cause;
+	CoworkSetStatus(&change);
 	spi_finish();
 
 	return person_id;
@@ -220,10 +225,15 @@ move_customer(FunctionCallInfo fcinfo, CustomerStatus target,
 			  TransitionCause cause)
 {
 	static const char *const argnames[] = {"location_id", "person_id"};
+	StatusChange change = {0};
 
 	CoworkRequireArgs(fcinfo, argnames, 2);
+	change.location_id = PG_GETARG_INT64(0);
+	change.person_id = PG_GETARG_INT64(1);
+	change.target = target;
+	change.cause = cause;
 	spi_connect();
-	CoworkSetStatus(PG_GETARG_INT64(0), PG_GETARG_INT64(1), target, cause, NULL);
+	CoworkSetStatus(&change);
 	spi_finish();
 }
 

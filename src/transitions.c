@@ -21,14 +21,11 @@
 #include "postgres.h"
 
 #include "access/htup_details.h"
-#include "catalog/namespace.h"
-#include "catalog/pg_class.h"
 #include "catalog/pg_enum.h"
 #include "commands/trigger.h"
 #include "fmgr.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
-#include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/syscache.h"
 #include "utils/timestamp.h"
@@ -134,6 +131,7 @@ typedef struct PendingCause
 	int64		person_id;
 	TransitionCause cause;
 	const char *detail;
+	Oid			actor;
 } PendingCause;
 
 static PendingCause pending = {false};
@@ -227,15 +225,17 @@ status_column(HeapTuple tuple, TupleDesc tupdesc, int attnum)
 /* The cause of a change to this row: the pending one, or direct DML. */
 static TransitionCause
 cause_for(int64 location_id, int64 person_id, bool is_insert,
-		  const char **detail)
+		  const char **detail, Oid *actor)
 {
 	if (pending.active && pending.location_id == location_id &&
 		pending.person_id == person_id)
 	{
 		*detail = pending.detail;
+		*actor = pending.actor;
 		return pending.cause;
 	}
 	*detail = NULL;
+	*actor = GetUserId();
 	return is_insert ? CAUSE_DIRECT_INSERT : CAUSE_DIRECT_UPDATE;
 }
 
@@ -304,6 +304,7 @@ cowork_customer_check_trigger(PG_FUNCTION_ARGS)
 	CustomerStatus to;
 	TransitionCause cause;
 	const char *detail;
+	Oid			actor;
 	bool		is_insert;
 
 	if (!CALLED_AS_TRIGGER(fcinfo))
@@ -354,7 +355,7 @@ cowork_customer_check_trigger(PG_FUNCTION_ARGS)
 			return PointerGetDatum(newtuple);
 	}
 
-	cause = cause_for(location_id, person_id, is_insert, &detail);
+	cause = cause_for(location_id, person_id, is_insert, &detail, &actor);
 	check_transition(location_id, person_id, from, to, cause);
 
 	if (!is_insert)
@@ -369,33 +370,14 @@ cowork_customer_check_trigger(PG_FUNCTION_ARGS)
 	return PointerGetDatum(newtuple);
 }
 
-/* The owner of cowork.customer_event, as whom the log is written. */
-static Oid
-event_log_owner(void)
-{
-	Oid			relid = get_relname_relid("customer_event",
-										  get_namespace_oid("cowork", false));
-	HeapTuple	tup;
-	Oid			owner;
-
-	if (!OidIsValid(relid))
-		elog(ERROR, "cowork: table cowork.customer_event is missing");
-	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
-	if (!HeapTupleIsValid(tup))
-		elog(ERROR, "cowork: cache lookup failed for relation %u", relid);
-	owner = ((Form_pg_class) GETSTRUCT(tup))->relowner;
-	ReleaseSysCache(tup);
-	return owner;
-}
-
 /*
- * Append one row to cowork.customer_event.  The actor is the current user;
+ * Append one row to cowork.customer_event, naming actor_id as the actor;
  * the row is written with the log owner's rights, so that roles that may
  * change customers need no right to write the log themselves.
  */
 static void
 write_event(int64 location_id, int64 person_id, CustomerStatus from,
-			CustomerStatus to, const char *reason)
+			CustomerStatus to, const char *reason, Oid actor_id)
 {
 	static SPIPlanPtr plan = NULL;
 	Oid			argtypes[6] = {INT8OID, INT8OID, TEXTOID, TEXTOID, TEXTOID, TEXTOID};
@@ -403,7 +385,7 @@ write_event(int64 location_id, int64 person_id, CustomerStatus from,
 	char		nulls[6] = {' ', ' ', ' ', ' ', ' ', ' '};
 	Oid			save_userid;
 	int			save_sec_context;
-	char	   *actor = GetUserNameFromId(GetUserId(), false);
+	char	   *actor = GetUserNameFromId(actor_id, false);
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "cowork: SPI_connect failed");
@@ -425,7 +407,7 @@ write_event(int64 location_id, int64 person_id, CustomerStatus from,
 	values[5] = CStringGetTextDatum(actor);
 
 	GetUserIdAndSecContext(&save_userid, &save_sec_context);
-	SetUserIdAndSecContext(event_log_owner(),
+	SetUserIdAndSecContext(CoworkTableOwner("customer_event"),
 						   save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
 	CoworkExecute(plan, values, nulls, SPI_OK_INSERT, 0);
 	SetUserIdAndSecContext(save_userid, save_sec_context);
@@ -451,6 +433,7 @@ cowork_customer_event_trigger(PG_FUNCTION_ARGS)
 	CustomerStatus to;
 	TransitionCause cause;
 	const char *detail;
+	Oid			actor;
 	bool		is_insert;
 	char	   *reason;
 
@@ -474,41 +457,83 @@ cowork_customer_event_trigger(PG_FUNCTION_ARGS)
 
 	location_id = int64_column(newtuple, tupdesc, cols.location_id);
 	person_id = int64_column(newtuple, tupdesc, cols.person_id);
-	cause = cause_for(location_id, person_id, is_insert, &detail);
+	cause = cause_for(location_id, person_id, is_insert, &detail, &actor);
 	reason = detail ? psprintf("%s:%s", cause_names[cause], detail) :
 		pstrdup(cause_names[cause]);
 
-	write_event(location_id, person_id, from, to, reason);
+	write_event(location_id, person_id, from, to, reason, actor);
 	return PointerGetDatum(NULL);
 }
 
+/* Whether the table lets cause move a customer from "from" to "to". */
+static inline bool
+edge_allowed(CustomerStatus from, CustomerStatus to, TransitionCause cause)
+{
+	return (transition_table[from][to].causes & CAUSE(cause)) != 0;
+}
+
+/* Raise P0002 for a customer row that is missing, naming what is unknown. */
+static void
+report_unknown_customer(int64 location_id, int64 person_id)
+{
+	char	   *location_name = CoworkLocationName(location_id);
+
+	if (location_name == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_NO_DATA_FOUND),
+				 errmsg("location %lld does not exist", (long long) location_id)));
+	if (CoworkPersonEmail(person_id) == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_NO_DATA_FOUND),
+				 errmsg("person %lld does not exist", (long long) person_id)));
+	ereport(ERROR,
+			(errcode(ERRCODE_NO_DATA_FOUND),
+			 errmsg("person %lld is not a customer at location %lld (%s)",
+					(long long) person_id, (long long) location_id,
+					location_name),
+			 errhint("cowork.add_nonmember() or cowork.invite_member() makes a person a customer of a location.")));
+}
+
 /*
- * Make the customer (location_id, person_id) have status target, for cause.
+ * Make the customer change->(location_id, person_id) have status
+ * change->target, for change->cause.
  *
  * The customer row is locked first (FOR UPDATE), so concurrent changes of
  * one customer serialise and each sees the status the previous one left.  A
- * missing row is created when the table lets cause create customers, and is
- * an error (P0002) otherwise.  The change itself goes through the
- * triggers, which check the transition and log it.  Returns false when the
- * status already was target (not a transition: nothing written).  The
- * caller must be connected to SPI.
+ * missing row is created when the table lets the cause create customers,
+ * and is an error (P0002) otherwise.  The change itself goes through the
+ * triggers, which check the transition and log it.  Returns false when
+ * nothing changed: the status already was the target (not a transition),
+ * or, for a soft change, the table does not give the cause that edge.
+ *
+ * A soft change first reads the status without a lock, and stops there when
+ * there is nothing to do: doing nothing is then the same as running before
+ * any concurrent change of that customer, so no lock is needed for it.
+ *
+ * The caller must be connected to SPI.
  */
 bool
-CoworkSetStatus(int64 location_id, int64 person_id, CustomerStatus target,
-				TransitionCause cause, const char *detail)
+CoworkSetStatus(const StatusChange *change)
 {
+	static SPIPlanPtr read_plan = NULL;
 	static SPIPlanPtr lock_plan = NULL;
 	static SPIPlanPtr insert_plan = NULL;
 	static SPIPlanPtr update_plan = NULL;
 	Oid			argtypes[3] = {INT8OID, INT8OID, TEXTOID};
 	Datum		values[3];
+	CustomerStatus target = change->target;
 	bool		changed = false;
 
 	Assert(target != STATUS_NONE);
-	values[0] = Int64GetDatum(location_id);
-	values[1] = Int64GetDatum(person_id);
+	values[0] = Int64GetDatum(change->location_id);
+	values[1] = Int64GetDatum(change->person_id);
 	values[2] = CStringGetTextDatum(status_names[target]);
 
+	CoworkPlan(&read_plan,
+			   "SELECT status::text FROM cowork.customer"
+			   " WHERE location_id OPERATOR(pg_catalog.=) $1"
+			   " AND person_id OPERATOR(pg_catalog.=) $2",
+			   2, argtypes);
 	CoworkPlan(&lock_plan,
 			   "SELECT status::text FROM cowork.customer"
 			   " WHERE location_id OPERATOR(pg_catalog.=) $1"
@@ -525,66 +550,60 @@ CoworkSetStatus(int64 location_id, int64 person_id, CustomerStatus target,
 			   " AND person_id OPERATOR(pg_catalog.=) $2",
 			   3, argtypes);
 
-	pending.location_id = location_id;
-	pending.person_id = person_id;
-	pending.cause = cause;
-	pending.detail = detail;
+	if (change->soft &&
+		CoworkExecute(read_plan, values, NULL, SPI_OK_SELECT, 1) == 1)
+	{
+		CustomerStatus current =
+			CustomerStatusFromName(SPI_getvalue(SPI_tuptable->vals[0],
+												SPI_tuptable->tupdesc, 1));
+
+		if (current == target || !edge_allowed(current, target, change->cause))
+			return false;
+	}
+
+	pending.location_id = change->location_id;
+	pending.person_id = change->person_id;
+	pending.cause = change->cause;
+	pending.detail = change->detail;
+	pending.actor = OidIsValid(change->actor) ? change->actor : GetUserId();
 
 	PG_TRY();
 	{
 		for (;;)
 		{
-			CustomerStatus current;
+			CustomerStatus current = STATUS_NONE;
 
-			if (CoworkExecute(lock_plan, values, NULL, SPI_OK_SELECT, 1) == 0)
+			if (CoworkExecute(lock_plan, values, NULL, SPI_OK_SELECT, 1) == 1)
+				current = CustomerStatusFromName(SPI_getvalue(SPI_tuptable->vals[0],
+															  SPI_tuptable->tupdesc, 1));
+			if (current == target)
+				break;
+			if (change->soft && !edge_allowed(current, target, change->cause))
+				break;
+			if (current == STATUS_NONE &&
+				!edge_allowed(STATUS_NONE, target, change->cause))
+				report_unknown_customer(change->location_id, change->person_id);
+
+			/*
+			 * The trigger checks again; checking here first raises a refusal
+			 * without the internal statement as its context.
+			 */
+			check_transition(change->location_id, change->person_id,
+							 current, target, change->cause);
+			pending.active = true;
+			if (current != STATUS_NONE)
 			{
-				if (!(transition_table[STATUS_NONE][target].causes & CAUSE(cause)))
-				{
-					char	   *location_name = CoworkLocationName(location_id);
-
-					if (location_name == NULL)
-						ereport(ERROR,
-								(errcode(ERRCODE_NO_DATA_FOUND),
-								 errmsg("location %lld does not exist",
-										(long long) location_id)));
-					if (CoworkPersonEmail(person_id) == NULL)
-						ereport(ERROR,
-								(errcode(ERRCODE_NO_DATA_FOUND),
-								 errmsg("person %lld does not exist",
-										(long long) person_id)));
-					ereport(ERROR,
-							(errcode(ERRCODE_NO_DATA_FOUND),
-							 errmsg("person %lld is not a customer at location %lld (%s)",
-									(long long) person_id,
-									(long long) location_id, location_name),
-							 errhint("cowork.add_nonmember() or cowork.invite_member() makes a person a customer of a location.")));
-				}
-				check_transition(location_id, person_id, STATUS_NONE, target, cause);
-				pending.active = true;
-				if (CoworkExecute(insert_plan, values, NULL, SPI_OK_INSERT, 0) == 1)
-				{
-					changed = true;
-					break;
-				}
-				/* A concurrent transaction created the row: lock it. */
-				pending.active = false;
-				continue;
-			}
-
-			current = CustomerStatusFromName(SPI_getvalue(SPI_tuptable->vals[0],
-														  SPI_tuptable->tupdesc, 1));
-			if (current != target)
-			{
-				/*
-				 * The trigger checks again; checking here first raises a
-				 * refusal without the internal statement as its context.
-				 */
-				check_transition(location_id, person_id, current, target, cause);
-				pending.active = true;
 				CoworkExecute(update_plan, values, NULL, SPI_OK_UPDATE, 0);
 				changed = true;
+				break;
 			}
-			break;
+			if (CoworkExecute(insert_plan, values, NULL, SPI_OK_INSERT, 0) == 1)
+			{
+				changed = true;
+				break;
+			}
+			/* A concurrent transaction created the row: lock it, look again. */
+			pending.active = false;
 		}
 	}
 	PG_FINALLY();
