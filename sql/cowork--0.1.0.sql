@@ -81,6 +81,20 @@ LANGUAGE C;
 COMMENT ON FUNCTION @extschema@.append_only_trigger() IS
 'Refuses UPDATE, DELETE and TRUNCATE on an append-only table (cowork.customer_event)';
 
+CREATE FUNCTION @extschema@.action_trigger()
+RETURNS trigger
+AS 'MODULE_PATHNAME', 'cowork_action_trigger'
+LANGUAGE C;
+COMMENT ON FUNCTION @extschema@.action_trigger() IS
+'AFTER INSERT OR UPDATE on cowork.action and on tables attached by track_actions(): a row that becomes completed makes its person a nonmember (a member stays a member)';
+
+CREATE FUNCTION @extschema@.action_state_trigger()
+RETURNS trigger
+AS 'MODULE_PATHNAME', 'cowork_action_state_trigger'
+LANGUAGE C;
+COMMENT ON FUNCTION @extschema@.action_state_trigger() IS
+'BEFORE INSERT OR UPDATE on cowork.action: started -> completed or cancelled, completed -> cancelled, cancelled is final; stamps completed_at';
+
 --------------------------------------------------------------------------
 -- Tables
 --------------------------------------------------------------------------
@@ -238,6 +252,62 @@ COMMENT ON CONSTRAINT customer_event_pkey ON @extschema@.customer_event IS 'Even
 COMMENT ON CONSTRAINT customer_event_customer_fkey ON @extschema@.customer_event IS 'An event belongs to an existing customer';
 COMMENT ON CONSTRAINT customer_event_is_a_change ON @extschema@.customer_event IS 'An event records a change of status';
 
+CREATE TABLE @extschema@.action (
+    location_id  bigint NOT NULL,
+    action_id    bigserial,
+    person_id    bigint NOT NULL,
+    kind         @extschema@.action_kind NOT NULL,
+    state        @extschema@.action_state NOT NULL DEFAULT 'completed',
+    amount       numeric NOT NULL DEFAULT 0,
+    reference    text,
+    created_at   timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    completed_at timestamptz,
+    CONSTRAINT action_pkey PRIMARY KEY (location_id, action_id),
+    CONSTRAINT action_location_fkey FOREIGN KEY (location_id)
+        REFERENCES @extschema@.location (location_id),
+    CONSTRAINT action_person_fkey FOREIGN KEY (person_id)
+        REFERENCES @extschema@.person (person_id),
+    CONSTRAINT action_amount_not_negative CHECK (amount >= 0)
+);
+COMMENT ON TABLE @extschema@.action IS
+'Bookings, payments, benefit applications, shop orders and event tickets; one that becomes completed makes its person a nonmember of the location';
+COMMENT ON COLUMN @extschema@.action.location_id IS 'Where the action happens';
+COMMENT ON COLUMN @extschema@.action.action_id IS 'Identifier of the action';
+COMMENT ON COLUMN @extschema@.action.person_id IS 'Who acts';
+COMMENT ON COLUMN @extschema@.action.kind IS 'What kind of action';
+COMMENT ON COLUMN @extschema@.action.state IS 'started, completed (makes the person a customer) or cancelled';
+COMMENT ON COLUMN @extschema@.action.amount IS 'Amount paid or due, zero or more';
+COMMENT ON COLUMN @extschema@.action.reference IS 'The application''s own reference (booking number, invoice, order)';
+COMMENT ON COLUMN @extschema@.action.created_at IS 'When the action was recorded';
+COMMENT ON COLUMN @extschema@.action.completed_at IS 'When it became completed (set by the trigger when not given)';
+COMMENT ON CONSTRAINT action_pkey ON @extschema@.action IS 'Actions are keyed by location';
+COMMENT ON CONSTRAINT action_location_fkey ON @extschema@.action IS 'An action happens at an existing location';
+COMMENT ON CONSTRAINT action_person_fkey ON @extschema@.action IS 'An action is done by an existing person';
+COMMENT ON CONSTRAINT action_amount_not_negative ON @extschema@.action IS 'Amounts are zero or more; a refund cancels the action';
+
+CREATE INDEX action_person_idx
+    ON @extschema@.action (location_id, person_id, created_at DESC, action_id DESC);
+COMMENT ON INDEX @extschema@.action_person_idx IS
+'Serves cowork.customer_history: a person''s actions at a location, newest first';
+CREATE INDEX action_id_idx ON @extschema@.action (action_id);
+COMMENT ON INDEX @extschema@.action_id_idx IS
+'Serves complete_action(action_id)';
+CREATE INDEX action_person_id_idx ON @extschema@.action (person_id);
+COMMENT ON INDEX @extschema@.action_person_id_idx IS
+'Serves the foreign key from cowork.person';
+
+CREATE TRIGGER action_state
+    BEFORE INSERT OR UPDATE ON @extschema@.action
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.action_state_trigger();
+COMMENT ON TRIGGER action_state ON @extschema@.action IS
+'Keeps the action''s own states: cancelled is final, completed never goes back to started; stamps completed_at';
+CREATE TRIGGER action_status
+    AFTER INSERT OR UPDATE OF state ON @extschema@.action
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.action_trigger(
+        '', 'location_id', 'person_id', 'state', 'completed', 'action_id', '');
+COMMENT ON TRIGGER action_status ON @extschema@.action IS
+'A completed action makes its person a nonmember of the location (a member stays a member)';
+
 -- Customer data is user data: pg_dump keeps the rows and the sequences.
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.location', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.location_location_id_seq', '');
@@ -246,10 +316,13 @@ SELECT pg_catalog.pg_extension_config_dump('@extschema@.person_person_id_seq', '
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.customer', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.customer_event', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.customer_event_event_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.action', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.action_action_id_seq', '');
 
 COMMENT ON SEQUENCE @extschema@.location_location_id_seq IS 'Identifiers of cowork.location';
 COMMENT ON SEQUENCE @extschema@.person_person_id_seq IS 'Identifiers of cowork.person';
 COMMENT ON SEQUENCE @extschema@.customer_event_event_id_seq IS 'Identifiers of cowork.customer_event';
+COMMENT ON SEQUENCE @extschema@.action_action_id_seq IS 'Identifiers of cowork.action';
 
 --------------------------------------------------------------------------
 -- Functions
@@ -311,6 +384,47 @@ END;
 COMMENT ON FUNCTION @extschema@.status_of(bigint, bigint) IS
 'The person''s status at the location, NULL when they are not a customer there';
 
+CREATE FUNCTION @extschema@.record_action(location_id bigint, person_id bigint,
+                                         kind @extschema@.action_kind,
+                                         state @extschema@.action_state DEFAULT 'completed',
+                                         amount numeric DEFAULT 0)
+RETURNS bigint
+LANGUAGE sql VOLATILE
+BEGIN ATOMIC
+    INSERT INTO @extschema@.action (location_id, person_id, kind, state, amount)
+    VALUES (record_action.location_id, record_action.person_id, record_action.kind,
+            record_action.state, record_action.amount)
+    RETURNING action_id;
+END;
+COMMENT ON FUNCTION @extschema@.record_action(bigint, bigint, @extschema@.action_kind, @extschema@.action_state, numeric) IS
+'Records an action (completed unless said otherwise) and returns its id; a completed one makes the person a nonmember of the location unless they are a customer there';
+
+CREATE FUNCTION @extschema@.complete_action(action_id bigint)
+RETURNS void
+AS 'MODULE_PATHNAME', 'cowork_complete_action'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION @extschema@.complete_action(bigint) IS
+'started -> completed (and so the person becomes a nonmember if new or removed there); nothing to do when completed; an error when cancelled';
+
+CREATE FUNCTION @extschema@.track_actions(source regclass,
+                                         kind @extschema@.action_kind,
+                                         location_column name,
+                                         person_column name,
+                                         state_column name,
+                                         completed_value text)
+RETURNS void
+AS 'MODULE_PATHNAME', 'cowork_track_actions'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION @extschema@.track_actions(regclass, @extschema@.action_kind, name, name, name, text) IS
+'Attaches cowork.action_trigger() to an application table, so that its rows drive statuses as cowork.action does; checks the columns; calling it again replaces the attachment';
+
+CREATE FUNCTION @extschema@.untrack_actions(source regclass)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'cowork_untrack_actions'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION @extschema@.untrack_actions(regclass) IS
+'Detaches what track_actions() attached; false when the table was not tracked';
+
 --------------------------------------------------------------------------
 -- Views for reporting tools
 --------------------------------------------------------------------------
@@ -356,6 +470,29 @@ COMMENT ON COLUMN @extschema@.location_summary.nonmembers IS 'Customers with sta
 COMMENT ON COLUMN @extschema@.location_summary.removed IS 'Customers with status removed';
 COMMENT ON COLUMN @extschema@.location_summary.companies IS 'Companies with at least one member or nonmember at the location';
 
+CREATE VIEW @extschema@.customer_history AS
+SELECT a.location_id, a.person_id, a.action_id, a.kind, a.state, a.amount,
+       a.reference, a.created_at, a.completed_at
+  FROM @extschema@.action AS a
+ ORDER BY a.location_id, a.person_id, a.created_at DESC, a.action_id DESC;
+COMMENT ON VIEW @extschema@.customer_history IS
+'Each person''s bookings, payments, tickets, orders and benefit applications at each location (cowork.action), newest first';
+
+CREATE VIEW @extschema@.tracked_actions AS
+SELECT t.tgrelid::pg_catalog.regclass AS source,
+       a.args[1]::@extschema@.action_kind AS kind,
+       a.args[2]::name AS location_column,
+       a.args[3]::name AS person_column,
+       a.args[4]::name AS state_column,
+       a.args[5] AS completed_value
+  FROM pg_catalog.pg_trigger AS t,
+       LATERAL (SELECT pg_catalog.string_to_array(
+                    pg_catalog.encode(t.tgargs, 'escape'), '\000') AS args) AS a
+ WHERE t.tgfoid OPERATOR(pg_catalog.=) '@extschema@.action_trigger()'::pg_catalog.regprocedure
+   AND t.tgname OPERATOR(pg_catalog.=) 'cowork_track_actions';
+COMMENT ON VIEW @extschema@.tracked_actions IS
+'The application tables attached by track_actions(), with their columns and completed value';
+
 --------------------------------------------------------------------------
 -- Privileges: nothing for PUBLIC on the data; see docs/reference.md for
 -- the grants an application role and a reporting role need.
@@ -368,3 +505,7 @@ REVOKE ALL ON FUNCTION @extschema@.person_trigger() FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.customer_check_trigger() FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.customer_event_trigger() FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.append_only_trigger() FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.action_state_trigger() FROM PUBLIC;
+-- Attaching the action trigger lets a table's rows make people nonmembers:
+-- only superusers, and the roles a DBA grants EXECUTE, may do it.
+REVOKE ALL ON FUNCTION @extschema@.action_trigger() FROM PUBLIC;

@@ -1,7 +1,7 @@
 -- The schema contract (SPEC sections 6 and 7): tables, columns, keys,
 -- types, functions, views, triggers, comments, pg_dump membership.
 BEGIN;
-SELECT plan(99);
+SELECT plan(118);
 
 SELECT has_schema('cowork');
 SELECT has_extension('cowork');
@@ -17,7 +17,15 @@ SELECT enum_has_labels('cowork', 'visibility', ARRAY['public', 'network_members'
        'location_members', 'admins']);
 
 -- Tables and columns
-SELECT tables_are('cowork', ARRAY['location', 'person', 'customer', 'customer_event']);
+SELECT tables_are('cowork', ARRAY['location', 'person', 'customer', 'customer_event', 'action']);
+SELECT columns_are('cowork', 'action', ARRAY['location_id', 'action_id', 'person_id', 'kind',
+       'state', 'amount', 'reference', 'created_at', 'completed_at']);
+SELECT col_type_is('cowork', 'action', 'kind', 'cowork.action_kind', 'cowork.action.kind is cowork.action_kind');
+SELECT col_type_is('cowork', 'action', 'state', 'cowork.action_state', 'cowork.action.state is cowork.action_state');
+SELECT col_default_is('cowork', 'action', 'state', 'completed', 'cowork.action.state defaults to completed');
+SELECT col_is_pk('cowork', 'action', ARRAY['location_id', 'action_id']::name[], 'actions are keyed by location');
+SELECT fk_ok('cowork', 'action', 'person_id', 'cowork', 'person', 'person_id');
+SELECT fk_ok('cowork', 'action', 'location_id', 'cowork', 'location', 'location_id');
 SELECT columns_are('cowork', 'location', ARRAY['location_id', 'name', 'network',
        'auto_remove_members', 'auto_remove_grace', 'created_at']);
 SELECT columns_are('cowork', 'person', ARRAY['person_id', 'email', 'full_name', 'phone', 'created_at']);
@@ -95,6 +103,12 @@ SELECT isnt_strict('cowork', 'add_nonmember', ARRAY['bigint', 'text', 'text', 't
 SELECT isnt_strict('cowork', 'normalize_email', ARRAY['text']);
 SELECT volatility_is('cowork', 'normalize_email', ARRAY['text'], 'immutable');
 SELECT has_function('cowork', 'is_valid_email', ARRAY['text']);
+SELECT function_returns('cowork', 'record_action',
+       ARRAY['bigint', 'bigint', 'cowork.action_kind', 'cowork.action_state', 'numeric'], 'bigint');
+SELECT function_returns('cowork', 'complete_action', ARRAY['bigint'], 'void');
+SELECT function_returns('cowork', 'track_actions',
+       ARRAY['regclass', 'cowork.action_kind', 'name', 'name', 'name', 'text'], 'void');
+SELECT function_returns('cowork', 'untrack_actions', ARRAY['regclass'], 'boolean');
 SELECT is(
     (SELECT array_agg(p.proargnames[1:2] ORDER BY p.proname)::text
        FROM pg_proc p
@@ -110,7 +124,12 @@ SELECT is_empty($$
 $$, 'every SECURITY DEFINER function pins search_path');
 
 -- Views
-SELECT views_are('cowork', ARRAY['members', 'nonmembers', 'customer_events', 'location_summary']);
+SELECT views_are('cowork', ARRAY['members', 'nonmembers', 'customer_events', 'location_summary',
+       'customer_history', 'tracked_actions']);
+SELECT columns_are('cowork', 'customer_history', ARRAY['location_id', 'person_id', 'action_id', 'kind',
+       'state', 'amount', 'reference', 'created_at', 'completed_at']);
+SELECT columns_are('cowork', 'tracked_actions', ARRAY['source', 'kind', 'location_column',
+       'person_column', 'state_column', 'completed_value']);
 SELECT columns_are('cowork', 'members', ARRAY['location_id', 'person_id', 'full_name', 'email',
        'phone', 'customer_type', 'company_id', 'since']);
 SELECT columns_are('cowork', 'nonmembers', ARRAY['location_id', 'person_id', 'full_name', 'email',
@@ -125,6 +144,8 @@ SELECT trigger_is('cowork', 'person', 'person_normalize', 'cowork', 'person_trig
 SELECT trigger_is('cowork', 'customer', 'customer_check', 'cowork', 'customer_check_trigger');
 SELECT trigger_is('cowork', 'customer', 'customer_event', 'cowork', 'customer_event_trigger');
 SELECT trigger_is('cowork', 'customer_event', 'customer_event_append_only', 'cowork', 'append_only_trigger');
+SELECT trigger_is('cowork', 'action', 'action_state', 'cowork', 'action_state_trigger');
+SELECT trigger_is('cowork', 'action', 'action_status', 'cowork', 'action_trigger');
 SELECT trigger_is('cowork', 'customer_event', 'customer_event_no_truncate', 'cowork', 'append_only_trigger');
 SELECT is(
     (SELECT string_agg(tgname || '=' || tgenabled::text, ',' ORDER BY tgname) FROM pg_trigger
@@ -184,11 +205,15 @@ SELECT table_privs_are('cowork', 'members', 'public', ARRAY[]::text[]);
 SELECT table_privs_are('cowork', 'nonmembers', 'public', ARRAY[]::text[]);
 SELECT table_privs_are('cowork', 'customer_events', 'public', ARRAY[]::text[]);
 SELECT table_privs_are('cowork', 'location_summary', 'public', ARRAY[]::text[]);
+SELECT table_privs_are('cowork', 'action', 'public', ARRAY[]::text[]);
+SELECT table_privs_are('cowork', 'customer_history', 'public', ARRAY[]::text[]);
+SELECT table_privs_are('cowork', 'tracked_actions', 'public', ARRAY[]::text[]);
 SELECT sequence_privs_are('cowork', 'person_person_id_seq', 'public', ARRAY[]::text[]);
 SELECT sequence_privs_are('cowork', 'customer_event_event_id_seq', 'public', ARRAY[]::text[]);
 SELECT function_privs_are('cowork', 'person_trigger', ARRAY[]::text[], 'public', ARRAY[]::text[]);
 SELECT function_privs_are('cowork', 'customer_check_trigger', ARRAY[]::text[], 'public', ARRAY[]::text[]);
 SELECT function_privs_are('cowork', 'customer_event_trigger', ARRAY[]::text[], 'public', ARRAY[]::text[]);
+SELECT function_privs_are('cowork', 'action_trigger', ARRAY[]::text[], 'public', ARRAY[]::text[]);
 SELECT function_privs_are('cowork', 'add_nonmember', ARRAY['bigint', 'text', 'text', 'text'], 'public', ARRAY['EXECUTE']);
 
 SELECT * FROM finish();
