@@ -79,7 +79,7 @@ RETURNS trigger
 AS 'MODULE_PATHNAME', 'cowork_append_only_trigger'
 LANGUAGE C;
 COMMENT ON FUNCTION @extschema@.append_only_trigger() IS
-'Refuses UPDATE, DELETE and TRUNCATE on an append-only table (cowork.customer_event)';
+'Refuses UPDATE, DELETE and TRUNCATE on a table whose rows are kept (the event log; TRUNCATE of customers); its argument is the error detail';
 
 CREATE FUNCTION @extschema@.action_trigger()
 RETURNS trigger
@@ -187,6 +187,13 @@ CREATE TRIGGER customer_check
 COMMENT ON TRIGGER customer_check ON @extschema@.customer IS
 'Checks every status transition (functions and direct DML alike) against the transition table';
 
+CREATE TRIGGER customer_no_truncate
+    BEFORE TRUNCATE ON @extschema@.customer
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.append_only_trigger(
+        'Customers are never deleted: a removed customer keeps their row, with status removed, and their history.');
+COMMENT ON TRIGGER customer_no_truncate ON @extschema@.customer IS
+'Customers are never deleted, so their log always has its customer: TRUNCATE is refused';
+
 CREATE TRIGGER customer_event
     AFTER INSERT OR UPDATE ON @extschema@.customer
     FOR EACH ROW EXECUTE FUNCTION @extschema@.customer_event_trigger();
@@ -203,8 +210,6 @@ CREATE TABLE @extschema@.customer_event (
     at          timestamptz NOT NULL DEFAULT pg_catalog.now(),
     actor       text NOT NULL DEFAULT CURRENT_USER,
     CONSTRAINT customer_event_pkey PRIMARY KEY (location_id, event_id),
-    CONSTRAINT customer_event_customer_fkey FOREIGN KEY (location_id, person_id)
-        REFERENCES @extschema@.customer (location_id, person_id),
     CONSTRAINT customer_event_is_a_change CHECK (from_status IS DISTINCT FROM to_status)
 );
 COMMENT ON TABLE @extschema@.customer_event IS
@@ -221,16 +226,18 @@ COMMENT ON COLUMN @extschema@.customer_event.actor IS 'The role that made the ch
 CREATE INDEX customer_event_person_idx
     ON @extschema@.customer_event (location_id, person_id, event_id);
 COMMENT ON INDEX @extschema@.customer_event_person_idx IS
-'Serves the history of one customer, and the foreign key to cowork.customer';
+'Serves the history of one customer';
 
 CREATE TRIGGER customer_event_append_only
     BEFORE UPDATE OR DELETE ON @extschema@.customer_event
-    FOR EACH ROW EXECUTE FUNCTION @extschema@.append_only_trigger();
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.append_only_trigger(
+        'cowork.customer_event is append-only: the log keeps every status change.');
 COMMENT ON TRIGGER customer_event_append_only ON @extschema@.customer_event IS
 'The event log refuses UPDATE and DELETE';
 CREATE TRIGGER customer_event_no_truncate
     BEFORE TRUNCATE ON @extschema@.customer_event
-    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.append_only_trigger();
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.append_only_trigger(
+        'cowork.customer_event is append-only: the log keeps every status change.');
 COMMENT ON TRIGGER customer_event_no_truncate ON @extschema@.customer_event IS
 'The event log refuses TRUNCATE';
 -- Also in session_replication_role = replica (restores, logical replication).
@@ -249,7 +256,6 @@ COMMENT ON CONSTRAINT customer_pkey ON @extschema@.customer IS 'One customer row
 COMMENT ON CONSTRAINT customer_location_fkey ON @extschema@.customer IS 'A customer is a customer of an existing location';
 COMMENT ON CONSTRAINT customer_person_fkey ON @extschema@.customer IS 'A customer is an existing person';
 COMMENT ON CONSTRAINT customer_event_pkey ON @extschema@.customer_event IS 'Events are keyed by location, in the order of event_id';
-COMMENT ON CONSTRAINT customer_event_customer_fkey ON @extschema@.customer_event IS 'An event belongs to an existing customer';
 COMMENT ON CONSTRAINT customer_event_is_a_change ON @extschema@.customer_event IS 'An event records a change of status';
 
 CREATE TABLE @extschema@.action (

@@ -100,6 +100,7 @@ SELECT count(*) AS rita_rows FROM cowork.customer WHERE person_id = :rita;
 UPDATE cowork.customer_event SET reason = 'forged';
 DELETE FROM cowork.customer_event;
 TRUNCATE cowork.customer_event;
+TRUNCATE cowork.customer;
 TRUNCATE cowork.customer CASCADE;
 SET session_replication_role = replica;
 DELETE FROM cowork.customer_event;

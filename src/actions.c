@@ -321,11 +321,7 @@ cowork_action_trigger(PG_FUNCTION_ARGS)
 	change.actor = save_userid;
 	SetUserIdAndSecContext(info->customer_owner,
 						   save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "cowork: SPI_connect failed");
 	CoworkSetStatus(&change);
-	if (SPI_finish() != SPI_OK_FINISH)
-		elog(ERROR, "cowork: SPI_finish failed");
 	SetUserIdAndSecContext(save_userid, save_sec_context);
 
 	return PointerGetDatum(NULL);
@@ -419,8 +415,7 @@ cowork_complete_action(PG_FUNCTION_ARGS)
 	CoworkRequireArgs(fcinfo, argnames, 1);
 	values[1] = PG_GETARG_DATUM(0);
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "cowork: SPI_connect failed");
+	CoworkSPIConnect();
 	CoworkPlan(&lock_plan,
 			   "SELECT location_id, state::text FROM cowork.action"
 			   " WHERE action_id OPERATOR(pg_catalog.=) $1 FOR UPDATE",
@@ -447,8 +442,7 @@ cowork_complete_action(PG_FUNCTION_ARGS)
 	if (strcmp(state, "started") == 0)
 		CoworkExecute(update_plan, values, NULL, SPI_OK_UPDATE, 0);
 
-	if (SPI_finish() != SPI_OK_FINISH)
-		elog(ERROR, "cowork: SPI_finish failed");
+	CoworkSPIFinish();
 	PG_RETURN_VOID();
 }
 
@@ -565,8 +559,7 @@ cowork_track_actions(PG_FUNCTION_ARGS)
 											 RelationGetRelationName(rel));
 	relation_close(rel, AccessShareLock);
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "cowork: SPI_connect failed");
+	CoworkSPIConnect();
 	id_column = primary_key_column(relid);
 
 	initStringInfo(&sql);
@@ -592,8 +585,7 @@ cowork_track_actions(PG_FUNCTION_ARGS)
 	if (SPI_execute(sql.data, false, 0) != SPI_OK_UTILITY)
 		elog(ERROR, "cowork: could not comment the trigger on %s", source_name);
 
-	if (SPI_finish() != SPI_OK_FINISH)
-		elog(ERROR, "cowork: SPI_finish failed");
+	CoworkSPIFinish();
 	PG_RETURN_VOID();
 }
 
@@ -616,13 +608,11 @@ cowork_untrack_actions(PG_FUNCTION_ARGS)
 	{
 		source_name = quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
 												 get_rel_name(relid));
-		if (SPI_connect() != SPI_OK_CONNECT)
-			elog(ERROR, "cowork: SPI_connect failed");
+		CoworkSPIConnect();
 		if (SPI_execute(psprintf("DROP TRIGGER " TRACK_TRIGGER_NAME " ON %s", source_name),
 						false, 0) != SPI_OK_UTILITY)
 			elog(ERROR, "cowork: could not drop the trigger on %s", source_name);
-		if (SPI_finish() != SPI_OK_FINISH)
-			elog(ERROR, "cowork: SPI_finish failed");
+		CoworkSPIFinish();
 	}
 	PG_RETURN_BOOL(tracked);
 }

@@ -26,6 +26,22 @@
 
 PG_MODULE_MAGIC;
 
+/* SPI_connect, or raise. */
+void
+CoworkSPIConnect(void)
+{
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "cowork: SPI_connect failed");
+}
+
+/* SPI_finish, or raise. */
+void
+CoworkSPIFinish(void)
+{
+	if (SPI_finish() != SPI_OK_FINISH)
+		elog(ERROR, "cowork: SPI_finish failed");
+}
+
 /*
  * Return the plan cached in *cache, preparing and keeping it on first use.
  */

@@ -72,6 +72,8 @@ extern bool CoworkSetStatus(const StatusChange *change);
 extern char *CoworkNormalizeEmail(const char *email, bool missing_ok);
 
 /* cowork.c */
+extern void CoworkSPIConnect(void);
+extern void CoworkSPIFinish(void);
 extern SPIPlanPtr CoworkPlan(SPIPlanPtr *cache, const char *sql,
 							 int nargs, Oid *argtypes);
 extern int	CoworkExecute(SPIPlanPtr plan, Datum *values, const char *nulls,

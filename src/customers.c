@@ -28,20 +28,6 @@ PG_FUNCTION_INFO_V1(cowork_remove_member);
 PG_FUNCTION_INFO_V1(cowork_delete_nonmember);
 PG_FUNCTION_INFO_V1(cowork_restore_member);
 
-static void
-spi_connect(void)
-{
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "cowork: SPI_connect failed");
-}
-
-static void
-spi_finish(void)
-{
-	if (SPI_finish() != SPI_OK_FINISH)
-		elog(ERROR, "cowork: SPI_finish failed");
-}
-
 /* Raise P0002 unless the location exists. */
 static void
 require_location(int64 location_id)
@@ -95,7 +81,7 @@ cowork_create_location(PG_FUNCTION_ARGS)
 	else
 		values[1] = CStringGetTextDatum(network);
 
-	spi_connect();
+	CoworkSPIConnect();
 	CoworkPlan(&plan,
 			   "INSERT INTO cowork.location (name, network) VALUES ($1, $2)"
 			   " RETURNING location_id",
@@ -103,7 +89,7 @@ cowork_create_location(PG_FUNCTION_ARGS)
 	CoworkExecute(plan, values, nulls, SPI_OK_INSERT_RETURNING, 1);
 	location_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
 											  SPI_tuptable->tupdesc, 1, &isnull));
-	spi_finish();
+	CoworkSPIFinish();
 
 	PG_RETURN_INT64(location_id);
 }
@@ -181,7 +167,7 @@ add_customer(FunctionCallInfo fcinfo, CustomerStatus target,
 	/* The email rule first: a bad address writes nothing. */
 	email = CoworkNormalizeEmail(text_arg(fcinfo, 2), false);
 
-	spi_connect();
+	CoworkSPIConnect();
 	require_location(location_id);
 	person_id = find_or_create_person(email, text_arg(fcinfo, 1),
 									  text_arg(fcinfo, 3));
@@ -190,7 +176,7 @@ add_customer(FunctionCallInfo fcinfo, CustomerStatus target,
 	change.target = target;
 	change.cause = cause;
 	CoworkSetStatus(&change);
-	spi_finish();
+	CoworkSPIFinish();
 
 	return person_id;
 }
@@ -232,9 +218,7 @@ move_customer(FunctionCallInfo fcinfo, CustomerStatus target,
 	change.person_id = PG_GETARG_INT64(1);
 	change.target = target;
 	change.cause = cause;
-	spi_connect();
 	CoworkSetStatus(&change);
-	spi_finish();
 }
 
 /* remove_member(location_id, person_id): member -> nonmember. */

@@ -20,13 +20,23 @@
  */
 #include "postgres.h"
 
+#include "access/genam.h"
 #include "access/htup_details.h"
+#include "access/stratnum.h"
+#include "access/table.h"
+#include "access/tableam.h"
+#include "access/xact.h"
+#include "catalog/namespace.h"
 #include "catalog/pg_enum.h"
 #include "commands/trigger.h"
 #include "fmgr.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
+#include "utils/fmgroids.h"
+#include "utils/guc.h"
+#include "utils/lsyscache.h"
 #include "utils/rel.h"
+#include "utils/snapmgr.h"
 #include "utils/syscache.h"
 #include "utils/timestamp.h"
 
@@ -256,8 +266,7 @@ check_transition(int64 location_id, int64 person_id, CustomerStatus from,
 		return;
 
 	/* Refused: gather the names for the message (error path only). */
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "cowork: SPI_connect failed");
+	CoworkSPIConnect();
 	location_name = CoworkLocationName(location_id);
 	email = CoworkPersonEmail(person_id);
 
@@ -387,8 +396,7 @@ write_event(int64 location_id, int64 person_id, CustomerStatus from,
 	int			save_sec_context;
 	char	   *actor = GetUserNameFromId(actor_id, false);
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "cowork: SPI_connect failed");
+	CoworkSPIConnect();
 	CoworkPlan(&plan,
 			   "INSERT INTO cowork.customer_event"
 			   " (location_id, person_id, from_status, to_status, reason, actor)"
@@ -412,8 +420,7 @@ write_event(int64 location_id, int64 person_id, CustomerStatus from,
 	CoworkExecute(plan, values, nulls, SPI_OK_INSERT, 0);
 	SetUserIdAndSecContext(save_userid, save_sec_context);
 
-	if (SPI_finish() != SPI_OK_FINISH)
-		elog(ERROR, "cowork: SPI_finish failed");
+	CoworkSPIFinish();
 }
 
 /*
@@ -495,6 +502,96 @@ report_unknown_customer(int64 location_id, int64 person_id)
 }
 
 /*
+ * Whether Citus is loaded in this server (it must be preloaded, so the
+ * answer holds for the backend's life).
+ */
+static bool
+citus_loaded(void)
+{
+	static int	loaded = -1;
+
+	if (loaded < 0)
+	{
+		const char *libs = GetConfigOption("shared_preload_libraries", true, false);
+
+		loaded = (libs != NULL && strstr(libs, "citus") != NULL) ? 1 : 0;
+	}
+	return loaded == 1;
+}
+
+/*
+ * Read a customer's status without a lock, by a direct probe of
+ * cowork.customer's primary key: the hot path of every completed action,
+ * where an SPI query would cost several times the probe.  Sees what an SPI
+ * query would (the changes of the transaction so far, and in READ COMMITTED
+ * what committed before now).  Returns false when the probe cannot be used:
+ * with Citus, cowork.customer may be a distributed table whose rows live in
+ * shards, so only SPI, which Citus routes, can read it.
+ */
+static bool
+read_status_direct(int64 location_id, int64 person_id, CustomerStatus *status)
+{
+	Oid			nsp;
+	Oid			relid;
+	Oid			indexid;
+	Relation	rel;
+	Relation	idx;
+	Snapshot	snapshot;
+	ScanKeyData keys[2];
+	IndexScanDesc scan;
+	TupleTableSlot *slot;
+	int			status_att;
+
+	if (citus_loaded())
+		return false;
+	nsp = get_namespace_oid("cowork", false);
+	relid = get_relname_relid("customer", nsp);
+	indexid = get_relname_relid("customer_pkey", nsp);
+	if (!OidIsValid(relid) || !OidIsValid(indexid))
+		return false;
+
+	rel = table_open(relid, AccessShareLock);
+	if (rel->rd_rel->relkind != RELKIND_RELATION)
+	{
+		table_close(rel, AccessShareLock);
+		return false;
+	}
+	idx = index_open(indexid, AccessShareLock);
+	status_att = SPI_fnumber(RelationGetDescr(rel), "status");
+	if (status_att <= 0)
+		elog(ERROR, "cowork: cowork.customer has no status column");
+
+	/* What a new SPI query would see. */
+	CommandCounterIncrement();
+	snapshot = RegisterSnapshot(GetTransactionSnapshot());
+
+	ScanKeyInit(&keys[0], 1, BTEqualStrategyNumber, F_INT8EQ,
+				Int64GetDatum(location_id));
+	ScanKeyInit(&keys[1], 2, BTEqualStrategyNumber, F_INT8EQ,
+				Int64GetDatum(person_id));
+	scan = index_beginscan(rel, idx, snapshot, 2, 0);
+	index_rescan(scan, keys, 2, NULL, 0);
+	slot = table_slot_create(rel, NULL);
+
+	*status = STATUS_NONE;
+	if (index_getnext_slot(scan, ForwardScanDirection, slot))
+	{
+		bool		isnull;
+		Datum		value = slot_getattr(slot, status_att, &isnull);
+
+		if (!isnull)
+			*status = status_from_datum(value);
+	}
+
+	ExecDropSingleTupleTableSlot(slot);
+	index_endscan(scan);
+	UnregisterSnapshot(snapshot);
+	index_close(idx, AccessShareLock);
+	table_close(rel, AccessShareLock);
+	return true;
+}
+
+/*
  * Make the customer change->(location_id, person_id) have status
  * change->target, for change->cause.
  *
@@ -508,9 +605,12 @@ report_unknown_customer(int64 location_id, int64 person_id)
  *
  * A soft change first reads the status without a lock, and stops there when
  * there is nothing to do: doing nothing is then the same as running before
- * any concurrent change of that customer, so no lock is needed for it.
+ * any concurrent change of that customer, so no lock is needed for it.  When
+ * that read finds no row, the insert is tried at once (its ON CONFLICT
+ * handles a concurrent creation).
  *
- * The caller must be connected to SPI.
+ * A soft change reads first by a direct probe of the primary key
+ * (read_status_direct), and connects to SPI only when it has work to do.
  */
 bool
 CoworkSetStatus(const StatusChange *change)
@@ -522,9 +622,25 @@ CoworkSetStatus(const StatusChange *change)
 	Oid			argtypes[3] = {INT8OID, INT8OID, TEXTOID};
 	Datum		values[3];
 	CustomerStatus target = change->target;
+	CustomerStatus current = STATUS_NONE;
 	bool		changed = false;
+	bool		probed = false;
+	bool		absent = false;
 
 	Assert(target != STATUS_NONE);
+
+	/* The hot path of completed actions: a probe, and nothing to do. */
+	if (change->soft &&
+		read_status_direct(change->location_id, change->person_id, &current))
+	{
+		if (current != STATUS_NONE &&
+			(current == target || !edge_allowed(current, target, change->cause)))
+			return false;
+		probed = true;
+		absent = (current == STATUS_NONE);
+	}
+
+	CoworkSPIConnect();
 	values[0] = Int64GetDatum(change->location_id);
 	values[1] = Int64GetDatum(change->person_id);
 	values[2] = CStringGetTextDatum(status_names[target]);
@@ -550,15 +666,20 @@ CoworkSetStatus(const StatusChange *change)
 			   " AND person_id OPERATOR(pg_catalog.=) $2",
 			   3, argtypes);
 
-	if (change->soft &&
-		CoworkExecute(read_plan, values, NULL, SPI_OK_SELECT, 1) == 1)
+	if (change->soft && !probed)
 	{
-		CustomerStatus current =
-			CustomerStatusFromName(SPI_getvalue(SPI_tuptable->vals[0],
-												SPI_tuptable->tupdesc, 1));
-
-		if (current == target || !edge_allowed(current, target, change->cause))
-			return false;
+		if (CoworkExecute(read_plan, values, NULL, SPI_OK_SELECT, 1) == 1)
+		{
+			current = CustomerStatusFromName(SPI_getvalue(SPI_tuptable->vals[0],
+														  SPI_tuptable->tupdesc, 1));
+			if (current == target || !edge_allowed(current, target, change->cause))
+			{
+				CoworkSPIFinish();
+				return false;
+			}
+		}
+		else
+			absent = true;		/* try the insert straight away */
 	}
 
 	pending.location_id = change->location_id;
@@ -571,11 +692,12 @@ CoworkSetStatus(const StatusChange *change)
 	{
 		for (;;)
 		{
-			CustomerStatus current = STATUS_NONE;
-
-			if (CoworkExecute(lock_plan, values, NULL, SPI_OK_SELECT, 1) == 1)
+			current = STATUS_NONE;
+			if (!absent &&
+				CoworkExecute(lock_plan, values, NULL, SPI_OK_SELECT, 1) == 1)
 				current = CustomerStatusFromName(SPI_getvalue(SPI_tuptable->vals[0],
 															  SPI_tuptable->tupdesc, 1));
+			absent = false;
 			if (current == target)
 				break;
 			if (change->soft && !edge_allowed(current, target, change->cause))
@@ -612,19 +734,22 @@ CoworkSetStatus(const StatusChange *change)
 	}
 	PG_END_TRY();
 
+	CoworkSPIFinish();
 	return changed;
 }
 
 /*
- * BEFORE UPDATE OR DELETE FOR EACH ROW and BEFORE TRUNCATE on an
- * append-only table: refuse.  Enabled ALWAYS, so replicas and restores
- * cannot rewrite history either.
+ * BEFORE UPDATE OR DELETE FOR EACH ROW and BEFORE TRUNCATE on a table whose
+ * rows are never rewritten or removed: refuse.  The trigger's first argument,
+ * if any, is the error's detail.  Enabled ALWAYS on the event log, so that
+ * replicas and restores cannot rewrite history either.
  */
 Datum
 cowork_append_only_trigger(PG_FUNCTION_ARGS)
 {
 	TriggerData *trigdata = (TriggerData *) fcinfo->context;
 	const char *what;
+	Trigger    *trigger;
 
 	if (!CALLED_AS_TRIGGER(fcinfo))
 		elog(ERROR, "cowork_append_only_trigger: not called by trigger manager");
@@ -638,10 +763,11 @@ cowork_append_only_trigger(PG_FUNCTION_ARGS)
 	else
 		elog(ERROR, "cowork_append_only_trigger: must fire BEFORE UPDATE, DELETE or TRUNCATE");
 
+	trigger = trigdata->tg_trigger;
 	ereport(ERROR,
 			(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-			 errmsg("%s of table \"%s\" is not allowed: it is append-only",
+			 errmsg("%s of table \"%s\" is not allowed",
 					what, RelationGetRelationName(trigdata->tg_relation)),
-			 errdetail("The log of customer status changes keeps every event.")));
+			 trigger->tgnargs > 0 ? errdetail("%s", trigger->tgargs[0]) : 0));
 	PG_RETURN_NULL();			/* keep compiler quiet */
 }

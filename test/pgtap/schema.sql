@@ -67,8 +67,6 @@ SELECT col_is_pk('cowork', 'customer', ARRAY['location_id', 'person_id']::name[]
 SELECT col_is_pk('cowork', 'customer_event', ARRAY['location_id', 'event_id']::name[], 'events are keyed by location');
 SELECT fk_ok('cowork', 'customer', 'location_id', 'cowork', 'location', 'location_id');
 SELECT fk_ok('cowork', 'customer', 'person_id', 'cowork', 'person', 'person_id');
-SELECT fk_ok('cowork', 'customer_event', ARRAY['location_id', 'person_id'],
-             'cowork', 'customer', ARRAY['location_id', 'person_id']);
 SELECT is_empty($$
     SELECT c.conrelid::regclass, c.conname
       FROM pg_constraint c
@@ -145,6 +143,7 @@ SELECT trigger_is('cowork', 'customer', 'customer_check', 'cowork', 'customer_ch
 SELECT trigger_is('cowork', 'customer', 'customer_event', 'cowork', 'customer_event_trigger');
 SELECT trigger_is('cowork', 'customer_event', 'customer_event_append_only', 'cowork', 'append_only_trigger');
 SELECT trigger_is('cowork', 'action', 'action_state', 'cowork', 'action_state_trigger');
+SELECT trigger_is('cowork', 'customer', 'customer_no_truncate', 'cowork', 'append_only_trigger');
 SELECT trigger_is('cowork', 'action', 'action_status', 'cowork', 'action_trigger');
 SELECT trigger_is('cowork', 'customer_event', 'customer_event_no_truncate', 'cowork', 'append_only_trigger');
 SELECT is(
