@@ -46,6 +46,8 @@ test:
 
 ifneq ($(wildcard $(PGXS)),)
 include $(PGXS)
+# Every C file includes the shared header.
+$(OBJS): src/cowork.h
 else
 all install installcheck clean:
 	@echo "PostgreSQL server development files are missing: run 'make test'" \

@@ -3,7 +3,8 @@
 #
 #   cowork_build_install	make (warnings are errors) and make install
 #   cowork_cluster_start	initdb + start in a fresh temporary directory,
-#				private port and socket, pg_cron preloaded; sets
+#				private port and socket, pg_cron preloaded (more
+#				settings: COWORK_PG_CONF, lines of postgresql.conf); sets
 #				PGHOST, PGPORT, PGUSER and COWORK_PGDIR and traps EXIT
 #				to stop it (fast, then immediate) and remove it
 #
@@ -93,6 +94,7 @@ fsync = off
 synchronous_commit = off
 full_page_writes = off
 log_min_messages = warning
+${COWORK_PG_CONF:-}
 CONF
     if ! "${COWORK_AS_SERVER[@]}" "$PGBIN/pg_ctl" -D "$COWORK_PGDIR/data" \
             -l "$COWORK_PGDIR/server.log" -w -t 60 start >/dev/null; then

@@ -209,7 +209,7 @@ CREATE TABLE @extschema@.customer_event (
     reason      text NOT NULL,
     at          timestamptz NOT NULL DEFAULT pg_catalog.now(),
     actor       text NOT NULL DEFAULT CURRENT_USER,
-    CONSTRAINT customer_event_pkey PRIMARY KEY (location_id, event_id),
+    CONSTRAINT customer_event_pkey PRIMARY KEY (location_id, person_id, event_id),
     CONSTRAINT customer_event_is_a_change CHECK (from_status IS DISTINCT FROM to_status)
 );
 COMMENT ON TABLE @extschema@.customer_event IS
@@ -222,11 +222,6 @@ COMMENT ON COLUMN @extschema@.customer_event.to_status IS 'Status after the chan
 COMMENT ON COLUMN @extschema@.customer_event.reason IS 'Reason code: the function or the kind of statement that made the change (see docs/model.md)';
 COMMENT ON COLUMN @extschema@.customer_event.at IS 'When the change happened (transaction time)';
 COMMENT ON COLUMN @extschema@.customer_event.actor IS 'The role that made the change (current_user)';
-
-CREATE INDEX customer_event_person_idx
-    ON @extschema@.customer_event (location_id, person_id, event_id);
-COMMENT ON INDEX @extschema@.customer_event_person_idx IS
-'Serves the history of one customer';
 
 CREATE TRIGGER customer_event_append_only
     BEFORE UPDATE OR DELETE ON @extschema@.customer_event
@@ -255,7 +250,7 @@ COMMENT ON CONSTRAINT person_phone_not_blank ON @extschema@.person IS 'No phone 
 COMMENT ON CONSTRAINT customer_pkey ON @extschema@.customer IS 'One customer row per location and person';
 COMMENT ON CONSTRAINT customer_location_fkey ON @extschema@.customer IS 'A customer is a customer of an existing location';
 COMMENT ON CONSTRAINT customer_person_fkey ON @extschema@.customer IS 'A customer is an existing person';
-COMMENT ON CONSTRAINT customer_event_pkey ON @extschema@.customer_event IS 'Events are keyed by location, in the order of event_id';
+COMMENT ON CONSTRAINT customer_event_pkey ON @extschema@.customer_event IS 'Events are keyed by location and person, in the order of event_id: one index serves the key and the history of a customer';
 COMMENT ON CONSTRAINT customer_event_is_a_change ON @extschema@.customer_event IS 'An event records a change of status';
 
 CREATE TABLE @extschema@.action (

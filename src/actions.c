@@ -46,7 +46,10 @@
 #include "fmgr.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
+#include "utils/hsearch.h"
+#include "utils/inval.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
 #include "utils/rel.h"
 #include "utils/syscache.h"
 #include "utils/timestamp.h"
@@ -62,22 +65,50 @@ PG_FUNCTION_INFO_V1(cowork_untrack_actions);
 #define TRACK_TRIGGER_NAME	"cowork_track_actions"
 #define ACTION_TRIGGER_NARGS 7
 
-/* What the trigger needs, worked out once per statement (fn_extra). */
-typedef struct ActionTriggerInfo
+/*
+ * What a trigger needs of its table, worked out once per backend and kept
+ * until the next relcache invalidation (any ALTER of any table, a new
+ * CREATE OR REPLACE TRIGGER, ...), keyed by the trigger's OID.  Serves both
+ * cowork.action_trigger() and cowork.action's own state trigger: one row
+ * costs a hash lookup, not catalog look-ups.
+ */
+typedef struct TriggerCache
 {
-	Oid			tgoid;
+	Oid			tgoid;			/* hash key */
+	bool		valid;
 	int			location_att;
 	int			person_att;
 	int			state_att;
 	int			kind_att;		/* 0: the kind is fixed */
 	int			id_att;			/* 0: no id column */
-	const char *kind;			/* fixed kind, when kind_att is 0 */
-	const char *source;			/* '' for cowork.action */
+	int			completed_at_att;	/* state trigger only */
+	Oid			location_type;	/* base types of the integer columns */
+	Oid			person_type;
 	bool		state_is_enum;
-	Oid			completed_enum; /* the completed label's OID, for an enum */
-	const char *completed;		/* the completed value, for text types */
-	Oid			customer_owner;
-} ActionTriggerInfo;
+	bool		state_is_bpchar;
+	Oid			completed_enum; /* enum states: the labels' OIDs */
+	Oid			started_enum;
+	Oid			cancelled_enum;
+	char	   *completed;		/* text states: the completed value */
+	char	   *kind;			/* the fixed kind */
+	char	   *source;			/* the table's name in reasons, or "" */
+} TriggerCache;
+
+static HTAB *trigger_cache = NULL;
+
+/* Relcache callback: forget everything, rebuild on next use. */
+static void
+invalidate_trigger_cache(Datum arg, Oid relid)
+{
+	HASH_SEQ_STATUS status;
+	TriggerCache *entry;
+
+	if (trigger_cache == NULL)
+		return;
+	hash_seq_init(&status, trigger_cache);
+	while ((entry = (TriggerCache *) hash_seq_search(&status)) != NULL)
+		entry->valid = false;
+}
 
 /* The label of an enum value. */
 static char *
@@ -145,18 +176,59 @@ tracked_column(Relation rel, const char *name, const char *role)
 	return attnum;
 }
 
-/* Work out (or fetch) the trigger's columns and values for this statement. */
-static ActionTriggerInfo *
-action_trigger_info(FunctionCallInfo fcinfo, TriggerData *trigdata)
+/* The cache entry of the firing trigger, invalid when new or stale. */
+static TriggerCache *
+trigger_cache_entry(TriggerData *trigdata)
 {
-	ActionTriggerInfo *info = (ActionTriggerInfo *) fcinfo->flinfo->fn_extra;
+	TriggerCache *entry;
+	bool		found;
+
+	if (trigger_cache == NULL)
+	{
+		HASHCTL		ctl;
+
+		ctl.keysize = sizeof(Oid);
+		ctl.entrysize = sizeof(TriggerCache);
+		ctl.hcxt = CacheMemoryContext;
+		trigger_cache = hash_create("cowork trigger cache", 16, &ctl,
+									HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+		CacheRegisterRelcacheCallback(invalidate_trigger_cache, (Datum) 0);
+	}
+	entry = (TriggerCache *) hash_search(trigger_cache,
+										 &trigdata->tg_trigger->tgoid,
+										 HASH_ENTER, &found);
+	if (!found)
+	{
+		Oid			tgoid = entry->tgoid;
+
+		memset(entry, 0, sizeof(TriggerCache));
+		entry->tgoid = tgoid;
+	}
+	if (!entry->valid)
+	{
+		/* Rebuilding: drop what the last build kept. */
+		if (entry->completed)
+			pfree(entry->completed);
+		if (entry->kind)
+			pfree(entry->kind);
+		if (entry->source)
+			pfree(entry->source);
+		entry->completed = entry->kind = entry->source = NULL;
+	}
+	return entry;
+}
+
+/* The cache entry of cowork.action_trigger() on this table. */
+static TriggerCache *
+action_trigger_info(TriggerData *trigdata)
+{
+	TriggerCache *info = trigger_cache_entry(trigdata);
 	Trigger    *trigger = trigdata->tg_trigger;
 	Relation	rel = trigdata->tg_relation;
 	char	  **args = trigger->tgargs;
-	MemoryContext oldcxt;
 	Oid			state_type;
 
-	if (info != NULL && info->tgoid == trigger->tgoid)
+	if (info->valid)
 		return info;
 	if (trigger->tgnargs != ACTION_TRIGGER_NARGS)
 		ereport(ERROR,
@@ -166,19 +238,23 @@ action_trigger_info(FunctionCallInfo fcinfo, TriggerData *trigdata)
 						trigger->tgnargs, ACTION_TRIGGER_NARGS),
 				 errhint("Attach it with cowork.track_actions().")));
 
-	oldcxt = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
-	info = palloc0(sizeof(ActionTriggerInfo));
-	info->tgoid = trigger->tgoid;
 	info->location_att = tracked_column(rel, args[1], "location");
 	info->person_att = tracked_column(rel, args[2], "person");
 	info->state_att = tracked_column(rel, args[3], "state");
 	info->kind_att = args[0][0] == '\0' ? tracked_column(rel, "kind", "kind") : 0;
-	info->kind = pstrdup(args[0]);
 	info->id_att = args[5][0] == '\0' ? 0 : tracked_column(rel, args[5], "id");
-	info->source = pstrdup(args[6]);
+	info->location_type = column_base_type(rel, info->location_att);
+	info->person_type = column_base_type(rel, info->person_att);
+	if (!is_integer_type(info->location_type) || !is_integer_type(info->person_type))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("the location and person columns of table \"%s\" must be integer columns",
+						RelationGetRelationName(rel)),
+				 errhint("Call cowork.track_actions() again with the table's current columns.")));
 
 	state_type = column_base_type(rel, info->state_att);
 	info->state_is_enum = type_is_enum(state_type);
+	info->state_is_bpchar = (state_type == BPCHAROID);
 	if (info->state_is_enum)
 	{
 		info->completed_enum = enum_value(state_type, args[4]);
@@ -189,22 +265,20 @@ action_trigger_info(FunctionCallInfo fcinfo, TriggerData *trigdata)
 							args[4], format_type_be(state_type),
 							RelationGetRelationName(rel))));
 	}
-	else
-		info->completed = pstrdup(args[4]);
-	info->customer_owner = CoworkTableOwner("customer");
-	MemoryContextSwitchTo(oldcxt);
-
-	fcinfo->flinfo->fn_extra = info;
+	info->completed = MemoryContextStrdup(CacheMemoryContext, args[4]);
+	info->kind = MemoryContextStrdup(CacheMemoryContext, args[0]);
+	info->source = MemoryContextStrdup(CacheMemoryContext, args[6]);
+	info->valid = true;
 	return info;
 }
 
 /* Whether a row's state is the completed one. */
 static bool
-is_completed(ActionTriggerInfo *info, HeapTuple tuple, TupleDesc tupdesc)
+is_completed(TriggerCache *info, HeapTuple tuple, TupleDesc tupdesc)
 {
 	bool		isnull;
 	Datum		value = SPI_getbinval(tuple, tupdesc, info->state_att, &isnull);
-	char	   *state;
+	text	   *state;
 	int			len;
 
 	if (isnull)
@@ -212,45 +286,76 @@ is_completed(ActionTriggerInfo *info, HeapTuple tuple, TupleDesc tupdesc)
 	if (info->state_is_enum)
 		return DatumGetObjectId(value) == info->completed_enum;
 
-	state = TextDatumGetCString(value);
-	len = strlen(state);
+	state = DatumGetTextPP(value);
+	len = VARSIZE_ANY_EXHDR(state);
 	/* char(n) pads with spaces, which are not significant. */
-	if (getBaseType(TupleDescAttr(tupdesc, info->state_att - 1)->atttypid) == BPCHAROID)
+	if (info->state_is_bpchar)
 	{
-		while (len > 0 && state[len - 1] == ' ')
+		while (len > 0 && VARDATA_ANY(state)[len - 1] == ' ')
 			len--;
 	}
 	return strlen(info->completed) == (size_t) len &&
-		strncmp(state, info->completed, len) == 0;
+		memcmp(VARDATA_ANY(state), info->completed, len) == 0;
 }
 
-/* An integer column as int64; false when it is NULL. */
+/* An integer column of base type typid as int64; false when it is NULL. */
 static bool
-integer_column(HeapTuple tuple, TupleDesc tupdesc, int attnum, int64 *result)
+integer_column(HeapTuple tuple, TupleDesc tupdesc, int attnum, Oid typid,
+			   int64 *result)
 {
 	bool		isnull;
 	Datum		value = SPI_getbinval(tuple, tupdesc, attnum, &isnull);
 
 	if (isnull)
 		return false;
-	switch (getBaseType(TupleDescAttr(tupdesc, attnum - 1)->atttypid))
-	{
-		case INT2OID:
-			*result = DatumGetInt16(value);
-			break;
-		case INT4OID:
-			*result = DatumGetInt32(value);
-			break;
-		case INT8OID:
-			*result = DatumGetInt64(value);
-			break;
-		default:
-			ereport(ERROR,
-					(errcode(ERRCODE_DATATYPE_MISMATCH),
-					 errmsg("column \"%s\" is not an integer column",
-							NameStr(TupleDescAttr(tupdesc, attnum - 1)->attname))));
-	}
+	if (typid == INT2OID)
+		*result = DatumGetInt16(value);
+	else if (typid == INT4OID)
+		*result = DatumGetInt32(value);
+	else
+		*result = DatumGetInt64(value);
 	return true;
+}
+
+/* What describe_action() needs. */
+typedef struct ActionRow
+{
+	TriggerCache *info;
+	HeapTuple	row;
+	TupleDesc	tupdesc;
+} ActionRow;
+
+/*
+ * The event's reason detail for an action row: <kind>[:<source>][:<id>].
+ * Built only when the action changes a status.
+ */
+static const char *
+describe_action(void *arg)
+{
+	ActionRow  *action = (ActionRow *) arg;
+	TriggerCache *info = action->info;
+	const char *kind = info->kind;
+	char	   *id = NULL;
+	StringInfoData detail;
+
+	if (info->kind_att != 0)
+	{
+		bool		isnull;
+		Datum		value = SPI_getbinval(action->row, action->tupdesc,
+										  info->kind_att, &isnull);
+
+		kind = isnull ? "unknown" : enum_label(value);
+	}
+	if (info->id_att != 0)
+		id = SPI_getvalue(action->row, action->tupdesc, info->id_att);
+
+	initStringInfo(&detail);
+	appendStringInfoString(&detail, kind);
+	if (info->source[0] != '\0')
+		appendStringInfo(&detail, ":%s", info->source);
+	if (id != NULL)
+		appendStringInfo(&detail, ":%s", id);
+	return detail.data;
 }
 
 /*
@@ -262,12 +367,11 @@ Datum
 cowork_action_trigger(PG_FUNCTION_ARGS)
 {
 	TriggerData *trigdata = (TriggerData *) fcinfo->context;
-	ActionTriggerInfo *info;
+	TriggerCache *info;
 	TupleDesc	tupdesc;
 	HeapTuple	row;
+	ActionRow	action;
 	StatusChange change = {0};
-	const char *kind;
-	char	   *id = NULL;
 	Oid			save_userid;
 	int			save_sec_context;
 
@@ -278,7 +382,7 @@ cowork_action_trigger(PG_FUNCTION_ARGS)
 		TRIGGER_FIRED_BY_DELETE(trigdata->tg_event))
 		elog(ERROR, "cowork_action_trigger: must fire AFTER INSERT OR UPDATE FOR EACH ROW");
 
-	info = action_trigger_info(fcinfo, trigdata);
+	info = action_trigger_info(trigdata);
 	tupdesc = RelationGetDescr(trigdata->tg_relation);
 	row = TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event) ?
 		trigdata->tg_newtuple : trigdata->tg_trigtuple;
@@ -291,40 +395,57 @@ cowork_action_trigger(PG_FUNCTION_ARGS)
 		return PointerGetDatum(NULL);
 
 	/* A row without a location or a person concerns no customer. */
-	if (!integer_column(row, tupdesc, info->location_att, &change.location_id) ||
-		!integer_column(row, tupdesc, info->person_att, &change.person_id))
+	if (!integer_column(row, tupdesc, info->location_att, info->location_type,
+						&change.location_id) ||
+		!integer_column(row, tupdesc, info->person_att, info->person_type,
+						&change.person_id))
 		return PointerGetDatum(NULL);
 
-	if (info->kind_att == 0)
-		kind = info->kind;
-	else
-	{
-		bool		isnull;
-		Datum		value = SPI_getbinval(row, tupdesc, info->kind_att, &isnull);
-
-		kind = isnull ? "unknown" : enum_label(value);
-	}
-	if (info->id_att != 0)
-		id = SPI_getvalue(row, tupdesc, info->id_att);
-
-	/* The reason: action:<kind>[:<source>]:<id> */
-	if (info->source[0] == '\0')
-		change.detail = id ? psprintf("%s:%s", kind, id) : kind;
-	else
-		change.detail = id ? psprintf("%s:%s:%s", kind, info->source, id) :
-			psprintf("%s:%s", kind, info->source);
+	action.info = info;
+	action.row = row;
+	action.tupdesc = tupdesc;
 	change.target = STATUS_NONMEMBER;
 	change.cause = CAUSE_ACTION;
 	change.soft = true;
+	change.describe = describe_action;
+	change.describe_arg = &action;
 
 	GetUserIdAndSecContext(&save_userid, &save_sec_context);
 	change.actor = save_userid;
-	SetUserIdAndSecContext(info->customer_owner,
+	SetUserIdAndSecContext(CoworkCustomerOwner(),
 						   save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
 	CoworkSetStatus(&change);
 	SetUserIdAndSecContext(save_userid, save_sec_context);
 
 	return PointerGetDatum(NULL);
+}
+
+/* The cache entry of cowork.action's state trigger on this table. */
+static TriggerCache *
+action_state_info(TriggerData *trigdata)
+{
+	TriggerCache *info = trigger_cache_entry(trigdata);
+	Relation	rel = trigdata->tg_relation;
+	Oid			state_type;
+
+	if (info->valid)
+		return info;
+	info->state_att = SPI_fnumber(RelationGetDescr(rel), "state");
+	info->completed_at_att = SPI_fnumber(RelationGetDescr(rel), "completed_at");
+	info->id_att = SPI_fnumber(RelationGetDescr(rel), "action_id");
+	if (info->state_att <= 0 || info->completed_at_att <= 0 || info->id_att <= 0)
+		elog(ERROR, "cowork: table \"%s\" is not an action table",
+			 RelationGetRelationName(rel));
+	state_type = column_base_type(rel, info->state_att);
+	info->started_enum = enum_value(state_type, "started");
+	info->completed_enum = enum_value(state_type, "completed");
+	info->cancelled_enum = enum_value(state_type, "cancelled");
+	if (!OidIsValid(info->started_enum) || !OidIsValid(info->completed_enum) ||
+		!OidIsValid(info->cancelled_enum))
+		elog(ERROR, "cowork: column \"state\" of table \"%s\" is not a cowork.action_state",
+			 RelationGetRelationName(rel));
+	info->valid = true;
+	return info;
 }
 
 /*
@@ -337,12 +458,11 @@ Datum
 cowork_action_state_trigger(PG_FUNCTION_ARGS)
 {
 	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+	TriggerCache *info;
 	TupleDesc	tupdesc;
 	HeapTuple	row;
-	int			state_att;
-	int			completed_att;
 	bool		isnull;
-	char	   *state;
+	Oid			state;
 
 	if (!CALLED_AS_TRIGGER(fcinfo))
 		elog(ERROR, "cowork_action_state_trigger: not called by trigger manager");
@@ -351,46 +471,39 @@ cowork_action_state_trigger(PG_FUNCTION_ARGS)
 		TRIGGER_FIRED_BY_DELETE(trigdata->tg_event))
 		elog(ERROR, "cowork_action_state_trigger: must fire BEFORE INSERT OR UPDATE FOR EACH ROW");
 
+	info = action_state_info(trigdata);
 	tupdesc = RelationGetDescr(trigdata->tg_relation);
-	state_att = SPI_fnumber(tupdesc, "state");
-	completed_att = SPI_fnumber(tupdesc, "completed_at");
-	if (state_att <= 0 || completed_att <= 0)
-		elog(ERROR, "cowork: table \"%s\" is not an action table",
-			 RelationGetRelationName(trigdata->tg_relation));
-
 	row = TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event) ?
 		trigdata->tg_newtuple : trigdata->tg_trigtuple;
-	state = enum_label(SPI_getbinval(row, tupdesc, state_att, &isnull));
+	state = DatumGetObjectId(SPI_getbinval(row, tupdesc, info->state_att, &isnull));
 
 	if (TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event))
 	{
-		char	   *old = enum_label(SPI_getbinval(trigdata->tg_trigtuple, tupdesc,
-												   state_att, &isnull));
+		Oid			old = DatumGetObjectId(SPI_getbinval(trigdata->tg_trigtuple,
+														 tupdesc, info->state_att,
+														 &isnull));
 
-		if (strcmp(old, state) != 0 &&
-			(strcmp(old, "cancelled") == 0 || strcmp(state, "started") == 0))
-		{
-			int			id_att = SPI_fnumber(tupdesc, "action_id");
-
+		if (old != state &&
+			(old == info->cancelled_enum || state == info->started_enum))
 			ereport(ERROR,
 					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 					 errmsg("action %s cannot go from %s to %s",
-							id_att > 0 ? SPI_getvalue(row, tupdesc, id_att) : "?",
-							old, state),
+							SPI_getvalue(row, tupdesc, info->id_att),
+							enum_label(ObjectIdGetDatum(old)),
+							enum_label(ObjectIdGetDatum(state))),
 					 errdetail("A started action may be completed or cancelled, a completed one cancelled; a cancelled action is final."),
 					 errhint("Record a new action instead.")));
-		}
 	}
 
-	if (strcmp(state, "completed") == 0)
+	if (state == info->completed_enum)
 	{
-		(void) SPI_getbinval(row, tupdesc, completed_att, &isnull);
+		(void) SPI_getbinval(row, tupdesc, info->completed_at_att, &isnull);
 		if (isnull)
 		{
 			Datum		now = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
 			bool		nulls = false;
 
-			row = heap_modify_tuple_by_cols(row, tupdesc, 1, &completed_att,
+			row = heap_modify_tuple_by_cols(row, tupdesc, 1, &info->completed_at_att,
 											&now, &nulls);
 		}
 	}

@@ -59,6 +59,8 @@ typedef struct StatusChange
 	CustomerStatus target;
 	TransitionCause cause;
 	const char *detail;			/* appended to the reason code, or NULL */
+	const char *(*describe) (void *arg);	/* or builds it, when needed */
+	void	   *describe_arg;
 	bool		soft;
 	Oid			actor;
 } StatusChange;
@@ -67,6 +69,7 @@ typedef struct StatusChange
 extern const char *CustomerStatusName(CustomerStatus status);
 extern CustomerStatus CustomerStatusFromName(const char *name);
 extern bool CoworkSetStatus(const StatusChange *change);
+extern Oid	CoworkCustomerOwner(void);
 
 /* email.c */
 extern char *CoworkNormalizeEmail(const char *email, bool missing_ok);

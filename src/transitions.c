@@ -34,6 +34,7 @@
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
 #include "utils/guc.h"
+#include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
@@ -380,6 +381,65 @@ cowork_customer_check_trigger(PG_FUNCTION_ARGS)
 }
 
 /*
+ * cowork.customer and its log as this backend knows them, kept until the
+ * next relcache invalidation (DDL, a new owner, the extension recreated).
+ */
+typedef struct CustomerRelation
+{
+	bool		valid;
+	Oid			relid;			/* cowork.customer */
+	Oid			indexid;		/* its primary key */
+	int			status_att;
+	Oid			owner;			/* owner of cowork.customer */
+	Oid			event_owner;	/* owner of cowork.customer_event */
+} CustomerRelation;
+
+static CustomerRelation customer_relation = {false};
+
+static void
+invalidate_customer_relation(Datum arg, Oid relid)
+{
+	customer_relation.valid = false;
+}
+
+static CustomerRelation *
+customer_relation_info(void)
+{
+	static bool registered = false;
+	Oid			nsp;
+	Relation	rel;
+
+	if (customer_relation.valid)
+		return &customer_relation;
+	if (!registered)
+	{
+		CacheRegisterRelcacheCallback(invalidate_customer_relation, (Datum) 0);
+		registered = true;
+	}
+	nsp = get_namespace_oid("cowork", false);
+	customer_relation.relid = get_relname_relid("customer", nsp);
+	customer_relation.indexid = get_relname_relid("customer_pkey", nsp);
+	if (!OidIsValid(customer_relation.relid) || !OidIsValid(customer_relation.indexid))
+		elog(ERROR, "cowork: table cowork.customer or its primary key is missing");
+	rel = table_open(customer_relation.relid, AccessShareLock);
+	customer_relation.status_att = SPI_fnumber(RelationGetDescr(rel), "status");
+	customer_relation.owner = rel->rd_rel->relowner;
+	table_close(rel, NoLock);
+	if (customer_relation.status_att <= 0)
+		elog(ERROR, "cowork: cowork.customer has no status column");
+	customer_relation.event_owner = CoworkTableOwner("customer_event");
+	customer_relation.valid = true;
+	return &customer_relation;
+}
+
+/* The owner of cowork.customer, as whom completed actions change statuses. */
+Oid
+CoworkCustomerOwner(void)
+{
+	return customer_relation_info()->owner;
+}
+
+/*
  * Append one row to cowork.customer_event, naming actor_id as the actor;
  * the row is written with the log owner's rights, so that roles that may
  * change customers need no right to write the log themselves.
@@ -415,7 +475,7 @@ write_event(int64 location_id, int64 person_id, CustomerStatus from,
 	values[5] = CStringGetTextDatum(actor);
 
 	GetUserIdAndSecContext(&save_userid, &save_sec_context);
-	SetUserIdAndSecContext(CoworkTableOwner("customer_event"),
+	SetUserIdAndSecContext(customer_relation_info()->event_owner,
 						   save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
 	CoworkExecute(plan, values, nulls, SPI_OK_INSERT, 0);
 	SetUserIdAndSecContext(save_userid, save_sec_context);
@@ -531,35 +591,25 @@ citus_loaded(void)
 static bool
 read_status_direct(int64 location_id, int64 person_id, CustomerStatus *status)
 {
-	Oid			nsp;
-	Oid			relid;
-	Oid			indexid;
+	CustomerRelation *cr;
 	Relation	rel;
 	Relation	idx;
 	Snapshot	snapshot;
 	ScanKeyData keys[2];
 	IndexScanDesc scan;
 	TupleTableSlot *slot;
-	int			status_att;
 
 	if (citus_loaded())
 		return false;
-	nsp = get_namespace_oid("cowork", false);
-	relid = get_relname_relid("customer", nsp);
-	indexid = get_relname_relid("customer_pkey", nsp);
-	if (!OidIsValid(relid) || !OidIsValid(indexid))
-		return false;
+	cr = customer_relation_info();
 
-	rel = table_open(relid, AccessShareLock);
+	rel = table_open(cr->relid, AccessShareLock);
 	if (rel->rd_rel->relkind != RELKIND_RELATION)
 	{
-		table_close(rel, AccessShareLock);
+		table_close(rel, NoLock);
 		return false;
 	}
-	idx = index_open(indexid, AccessShareLock);
-	status_att = SPI_fnumber(RelationGetDescr(rel), "status");
-	if (status_att <= 0)
-		elog(ERROR, "cowork: cowork.customer has no status column");
+	idx = index_open(cr->indexid, AccessShareLock);
 
 	/* What a new SPI query would see. */
 	CommandCounterIncrement();
@@ -577,7 +627,7 @@ read_status_direct(int64 location_id, int64 person_id, CustomerStatus *status)
 	if (index_getnext_slot(scan, ForwardScanDirection, slot))
 	{
 		bool		isnull;
-		Datum		value = slot_getattr(slot, status_att, &isnull);
+		Datum		value = slot_getattr(slot, cr->status_att, &isnull);
 
 		if (!isnull)
 			*status = status_from_datum(value);
@@ -586,8 +636,9 @@ read_status_direct(int64 location_id, int64 person_id, CustomerStatus *status)
 	ExecDropSingleTupleTableSlot(slot);
 	index_endscan(scan);
 	UnregisterSnapshot(snapshot);
-	index_close(idx, AccessShareLock);
-	table_close(rel, AccessShareLock);
+	/* Keep the locks to the end of the transaction, as the executor does. */
+	index_close(idx, NoLock);
+	table_close(rel, NoLock);
 	return true;
 }
 
@@ -686,6 +737,8 @@ CoworkSetStatus(const StatusChange *change)
 	pending.person_id = change->person_id;
 	pending.cause = change->cause;
 	pending.detail = change->detail;
+	if (pending.detail == NULL && change->describe != NULL)
+		pending.detail = change->describe(change->describe_arg);
 	pending.actor = OidIsValid(change->actor) ? change->actor : GetUserId();
 
 	PG_TRY();

@@ -1,3 +1,3 @@
 -- (a), (c), (d): the first completed action of a person new at the location.
 INSERT INTO cowork.action (location_id, person_id, kind, amount)
-VALUES (1, nextval('bench.fresh'), 'room_booking', 10);
+VALUES (1, nextval(:fresh), 'room_booking', 10);

@@ -2,7 +2,7 @@
 -- role and a reporting role are enough and no more; the event log is
 -- written only by the trigger; search_path cannot redirect the functions.
 BEGIN;
-SELECT plan(20);
+SELECT plan(23);
 
 SELECT cowork.create_location('Downtown') AS loc \gset
 SELECT cowork.invite_member(:loc, 'Ada Lovelace', 'ada@example.com') AS ada \gset
@@ -14,6 +14,7 @@ GRANT USAGE ON SCHEMA cowork TO regress_app;
 GRANT SELECT, INSERT, UPDATE ON cowork.location, cowork.person, cowork.customer TO regress_app;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA cowork TO regress_app;
 GRANT SELECT ON ALL TABLES IN SCHEMA cowork TO regress_app;
+GRANT SELECT, INSERT, UPDATE ON cowork.action TO regress_app;
 CREATE ROLE regress_report;
 GRANT USAGE ON SCHEMA cowork TO regress_report;
 GRANT SELECT ON cowork.members, cowork.nonmembers, cowork.customer_events,
@@ -29,6 +30,10 @@ SELECT lives_ok(format('SELECT cowork.remove_member(%s, %s)', :loc, :ada),
 SELECT lives_ok(format('UPDATE cowork.customer SET status = %L WHERE person_id = %s', 'member', :ada),
                 'the application role updates a status directly');
 SELECT lives_ok('SELECT cowork.create_location(''Harbour'')', 'the application role creates a location');
+SELECT lives_ok(format('SELECT cowork.complete_action(cowork.record_action(%s, %s, %L, %L))', :loc, :grace, 'room_booking', 'started'),
+                'the application role records and completes an action');
+SELECT throws_ok(format('SELECT cowork.track_actions(%L, %L, %L, %L, %L, %L)', 'cowork.person', 'payment', 'person_id', 'person_id', 'email', 'x'),
+                 '22023', NULL, 'cowork''s own tables are never tracked');
 SELECT throws_ok(format('INSERT INTO cowork.customer_event (location_id, person_id, to_status, reason) VALUES (%s, %s, %L, %L)',
                         :loc, :ada, 'removed', 'forged'),
                  '42501', NULL, 'the application role cannot forge an event');
@@ -58,6 +63,9 @@ SET ROLE regress_nobody;
 SELECT throws_ok(format('SELECT cowork.add_nonmember(%s, %L, %L)', :loc, 'X', 'x@example.com'), '42501', NULL,
                  'a role without grants cannot add customers');
 SELECT throws_ok('SELECT * FROM cowork.members', '42501', NULL, 'a role without grants cannot read the lists');
+CREATE TABLE pg_temp.my_payments (loc bigint, person bigint, state text);
+SELECT throws_ok(format('SELECT cowork.track_actions(%L, %L, %L, %L, %L, %L)', 'pg_temp.my_payments', 'payment', 'loc', 'person', 'state', 'paid'),
+                 '42501', NULL, 'attaching the action trigger needs EXECUTE on cowork.action_trigger()');
 RESET ROLE;
 
 -- A search_path that puts a hostile "=" before pg_catalog changes nothing:

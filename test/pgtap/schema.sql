@@ -64,7 +64,7 @@ SELECT col_is_pk('cowork', 'location', 'location_id'::name, 'location_id is the 
 SELECT col_is_pk('cowork', 'person', 'person_id'::name, 'person_id is the key of cowork.person');
 SELECT col_is_unique('cowork', 'person', ARRAY['email']::name[], 'emails are unique');
 SELECT col_is_pk('cowork', 'customer', ARRAY['location_id', 'person_id']::name[], 'a customer is a location and a person');
-SELECT col_is_pk('cowork', 'customer_event', ARRAY['location_id', 'event_id']::name[], 'events are keyed by location');
+SELECT col_is_pk('cowork', 'customer_event', ARRAY['location_id', 'person_id', 'event_id']::name[], 'events are keyed by location and person');
 SELECT fk_ok('cowork', 'customer', 'location_id', 'cowork', 'location', 'location_id');
 SELECT fk_ok('cowork', 'customer', 'person_id', 'cowork', 'person', 'person_id');
 SELECT is_empty($$
