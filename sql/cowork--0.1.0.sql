@@ -93,7 +93,7 @@ RETURNS trigger
 AS 'MODULE_PATHNAME', 'cowork_action_state_trigger'
 LANGUAGE C;
 COMMENT ON FUNCTION @extschema@.action_state_trigger() IS
-'BEFORE INSERT OR UPDATE on cowork.action: started -> completed or cancelled, completed -> cancelled, cancelled is final; stamps completed_at';
+'BEFORE INSERT OR UPDATE on cowork.action: started -> completed or cancelled, completed -> cancelled, cancelled is final; completed_at is set when the action completes, NULL before';
 
 --------------------------------------------------------------------------
 -- Tables
@@ -209,8 +209,7 @@ CREATE TABLE @extschema@.customer_event (
     reason      text NOT NULL,
     at          timestamptz NOT NULL DEFAULT pg_catalog.now(),
     actor       text NOT NULL DEFAULT CURRENT_USER,
-    CONSTRAINT customer_event_pkey PRIMARY KEY (location_id, person_id, event_id),
-    CONSTRAINT customer_event_is_a_change CHECK (from_status IS DISTINCT FROM to_status)
+    CONSTRAINT customer_event_pkey PRIMARY KEY (location_id, person_id, event_id)
 );
 COMMENT ON TABLE @extschema@.customer_event IS
 'Append-only log of customer status changes: one row per change, written by the customer trigger; UPDATE, DELETE and TRUNCATE are refused';
@@ -251,7 +250,6 @@ COMMENT ON CONSTRAINT customer_pkey ON @extschema@.customer IS 'One customer row
 COMMENT ON CONSTRAINT customer_location_fkey ON @extschema@.customer IS 'A customer is a customer of an existing location';
 COMMENT ON CONSTRAINT customer_person_fkey ON @extschema@.customer IS 'A customer is an existing person';
 COMMENT ON CONSTRAINT customer_event_pkey ON @extschema@.customer_event IS 'Events are keyed by location and person, in the order of event_id: one index serves the key and the history of a customer';
-COMMENT ON CONSTRAINT customer_event_is_a_change ON @extschema@.customer_event IS 'An event records a change of status';
 
 CREATE TABLE @extschema@.action (
     location_id  bigint NOT NULL,
@@ -262,7 +260,7 @@ CREATE TABLE @extschema@.action (
     amount       numeric NOT NULL DEFAULT 0,
     reference    text,
     created_at   timestamptz NOT NULL DEFAULT pg_catalog.now(),
-    completed_at timestamptz,
+    completed_at timestamptz DEFAULT pg_catalog.now(),
     CONSTRAINT action_pkey PRIMARY KEY (location_id, action_id),
     CONSTRAINT action_location_fkey FOREIGN KEY (location_id)
         REFERENCES @extschema@.location (location_id),
@@ -280,7 +278,7 @@ COMMENT ON COLUMN @extschema@.action.state IS 'started, completed (makes the per
 COMMENT ON COLUMN @extschema@.action.amount IS 'Amount paid or due, zero or more';
 COMMENT ON COLUMN @extschema@.action.reference IS 'The application''s own reference (booking number, invoice, order)';
 COMMENT ON COLUMN @extschema@.action.created_at IS 'When the action was recorded';
-COMMENT ON COLUMN @extschema@.action.completed_at IS 'When it became completed (set by the trigger when not given)';
+COMMENT ON COLUMN @extschema@.action.completed_at IS 'When it became completed: NULL until then (the trigger keeps it so)';
 COMMENT ON CONSTRAINT action_pkey ON @extschema@.action IS 'Actions are keyed by location';
 COMMENT ON CONSTRAINT action_location_fkey ON @extschema@.action IS 'An action happens at an existing location';
 COMMENT ON CONSTRAINT action_person_fkey ON @extschema@.action IS 'An action is done by an existing person';

@@ -451,8 +451,8 @@ action_state_info(TriggerData *trigdata)
 /*
  * BEFORE INSERT OR UPDATE FOR EACH ROW on cowork.action: the action's own
  * states.  started may become completed or cancelled, completed may be
- * cancelled (a refund), cancelled is final; completed_at is stamped when an
- * action becomes completed.
+ * cancelled (a refund), cancelled is final; completed_at is set when an
+ * action becomes completed and is NULL while it is started.
  */
 Datum
 cowork_action_state_trigger(PG_FUNCTION_ARGS)
@@ -495,17 +495,30 @@ cowork_action_state_trigger(PG_FUNCTION_ARGS)
 					 errhint("Record a new action instead.")));
 	}
 
-	if (state == info->completed_enum)
+	/*
+	 * completed_at: when the action became completed; NULL while started,
+	 * and for an action cancelled before it completed.  Its default, now(),
+	 * fits the common insert of a completed action as it is.
+	 */
+	(void) SPI_getbinval(row, tupdesc, info->completed_at_att, &isnull);
+	if (state == info->completed_enum && isnull)
 	{
-		(void) SPI_getbinval(row, tupdesc, info->completed_at_att, &isnull);
-		if (isnull)
-		{
-			Datum		now = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
-			bool		nulls = false;
+		Datum		now = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
+		bool		nulls = false;
 
-			row = heap_modify_tuple_by_cols(row, tupdesc, 1, &info->completed_at_att,
-											&now, &nulls);
-		}
+		row = heap_modify_tuple_by_cols(row, tupdesc, 1, &info->completed_at_att,
+										&now, &nulls);
+	}
+	else if (!isnull &&
+			 (state == info->started_enum ||
+			  (state == info->cancelled_enum && TRIGGER_FIRED_BY_INSERT(trigdata->tg_event))))
+	{
+		/* Not completed (yet, or ever): no completion time. */
+		Datum		none = (Datum) 0;
+		bool		nulls = true;
+
+		row = heap_modify_tuple_by_cols(row, tupdesc, 1, &info->completed_at_att,
+										&none, &nulls);
 	}
 	return PointerGetDatum(row);
 }

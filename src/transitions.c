@@ -167,12 +167,26 @@ CustomerStatusFromName(const char *name)
 }
 
 /* The status held in a cowork.customer_status datum (an enum value OID). */
+/*
+ * The enum value OIDs of the statuses seen so far in this backend, so that
+ * most rows need no catalog look-up; forgotten with the relation cache
+ * (invalidate_customer_relation), so a recreated extension is relearnt.
+ */
+static Oid	status_oids[STATUS_COUNT];
+
 static CustomerStatus
 status_from_datum(Datum value)
 {
-	HeapTuple	tup = SearchSysCache1(ENUMOID, value);
+	HeapTuple	tup;
 	CustomerStatus status;
 
+	for (int s = STATUS_MEMBER; s < STATUS_COUNT; s++)
+	{
+		if (status_oids[s] == DatumGetObjectId(value))
+			return (CustomerStatus) s;
+	}
+
+	tup = SearchSysCache1(ENUMOID, value);
 	if (!HeapTupleIsValid(tup))
 		elog(ERROR, "cowork: cache lookup failed for enum value %u",
 			 DatumGetObjectId(value));
@@ -181,6 +195,7 @@ status_from_datum(Datum value)
 	if (status == STATUS_NONE)
 		elog(ERROR, "cowork: unexpected customer status %u",
 			 DatumGetObjectId(value));
+	status_oids[status] = DatumGetObjectId(value);
 	return status;
 }
 
@@ -400,6 +415,7 @@ static void
 invalidate_customer_relation(Datum arg, Oid relid)
 {
 	customer_relation.valid = false;
+	memset(status_oids, 0, sizeof(status_oids));
 }
 
 static CustomerRelation *
