@@ -577,21 +577,15 @@ static char *
 primary_key_column(Oid relid)
 {
 	static SPIPlanPtr plan = NULL;
-	Oid			argtypes[1] = {OIDOID};
-	Datum		values[1];
 
-	values[0] = ObjectIdGetDatum(relid);
-	CoworkPlan(&plan,
-			   "SELECT a.attname::text FROM pg_catalog.pg_index i"
-			   " JOIN pg_catalog.pg_attribute a"
-			   " ON a.attrelid OPERATOR(pg_catalog.=) i.indrelid"
-			   " AND a.attnum OPERATOR(pg_catalog.=) i.indkey[0]"
-			   " WHERE i.indrelid OPERATOR(pg_catalog.=) $1 AND i.indisprimary"
-			   " AND i.indnatts OPERATOR(pg_catalog.=) 1",
-			   1, argtypes);
-	if (CoworkExecute(plan, values, NULL, SPI_OK_SELECT, 1) == 0)
-		return NULL;
-	return SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+	return CoworkLookupText(&plan,
+							"SELECT a.attname::text FROM pg_catalog.pg_index i"
+							" JOIN pg_catalog.pg_attribute a"
+							" ON a.attrelid OPERATOR(pg_catalog.=) i.indrelid"
+							" AND a.attnum OPERATOR(pg_catalog.=) i.indkey[0]"
+							" WHERE i.indrelid OPERATOR(pg_catalog.=) $1 AND i.indisprimary"
+							" AND i.indnatts OPERATOR(pg_catalog.=) 1",
+							OIDOID, ObjectIdGetDatum(relid));
 }
 
 /* Check that column "name" of rel exists and passes typecheck. */

@@ -79,45 +79,44 @@ CoworkExecute(SPIPlanPtr plan, Datum *values, const char *nulls,
 }
 
 /*
- * The name of a location, or NULL when there is no such location.  The
+ * Run a kept one-parameter query (preparing it on first use) and return the
+ * first column of its first row as text, or NULL when there is no row.  The
  * result lives in the current SPI memory context.
  */
 char *
-CoworkLocationName(int64 location_id)
+CoworkLookupText(SPIPlanPtr *cache, const char *sql, Oid argtype, Datum arg)
 {
-	static SPIPlanPtr plan = NULL;
-	Oid			argtypes[1] = {INT8OID};
-	Datum		values[1];
+	Oid			argtypes[1] = {argtype};
+	Datum		values[1] = {arg};
 
-	values[0] = Int64GetDatum(location_id);
-	CoworkPlan(&plan,
-			   "SELECT name FROM cowork.location"
-			   " WHERE location_id OPERATOR(pg_catalog.=) $1",
-			   1, argtypes);
-	if (CoworkExecute(plan, values, NULL, SPI_OK_SELECT, 1) == 0)
+	CoworkPlan(cache, sql, 1, argtypes);
+	if (CoworkExecute(*cache, values, NULL, SPI_OK_SELECT, 1) == 0)
 		return NULL;
 	return SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
 }
 
-/*
- * The email of a person, or NULL when there is no such person.  The result
- * lives in the current SPI memory context.
- */
+/* The name of a location, or NULL when there is no such location. */
+char *
+CoworkLocationName(int64 location_id)
+{
+	static SPIPlanPtr plan = NULL;
+
+	return CoworkLookupText(&plan,
+							"SELECT name FROM cowork.location"
+							" WHERE location_id OPERATOR(pg_catalog.=) $1",
+							INT8OID, Int64GetDatum(location_id));
+}
+
+/* The email of a person, or NULL when there is no such person. */
 char *
 CoworkPersonEmail(int64 person_id)
 {
 	static SPIPlanPtr plan = NULL;
-	Oid			argtypes[1] = {INT8OID};
-	Datum		values[1];
 
-	values[0] = Int64GetDatum(person_id);
-	CoworkPlan(&plan,
-			   "SELECT email FROM cowork.person"
-			   " WHERE person_id OPERATOR(pg_catalog.=) $1",
-			   1, argtypes);
-	if (CoworkExecute(plan, values, NULL, SPI_OK_SELECT, 1) == 0)
-		return NULL;
-	return SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+	return CoworkLookupText(&plan,
+							"SELECT email FROM cowork.person"
+							" WHERE person_id OPERATOR(pg_catalog.=) $1",
+							INT8OID, Int64GetDatum(person_id));
 }
 
 /*

@@ -81,6 +81,8 @@ extern SPIPlanPtr CoworkPlan(SPIPlanPtr *cache, const char *sql,
 							 int nargs, Oid *argtypes);
 extern int	CoworkExecute(SPIPlanPtr plan, Datum *values, const char *nulls,
 						  int expected, long tcount);
+extern char *CoworkLookupText(SPIPlanPtr *cache, const char *sql,
+							  Oid argtype, Datum arg);
 extern char *CoworkLocationName(int64 location_id);
 extern char *CoworkPersonEmail(int64 person_id);
 extern Oid	CoworkTableOwner(const char *relname);

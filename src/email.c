@@ -53,6 +53,16 @@ is_email_space(unsigned char c)
 		c == '\v' || c == '\f';
 }
 
+/* Narrow [*begin, *end) to leave out ASCII whitespace at both ends. */
+static void
+trim_span(const char **begin, const char **end)
+{
+	while (*begin < *end && is_email_space((unsigned char) **begin))
+		(*begin)++;
+	while (*end > *begin && is_email_space((unsigned char) (*end)[-1]))
+		(*end)--;
+}
+
 /* RFC 5322 "atext": what a local part may hold besides dots. */
 static inline bool
 is_atext(unsigned char c)
@@ -137,13 +147,9 @@ check_email(const char *email, char **normalized, char **problem)
 		return false;
 	}
 
-	/* Trim ASCII whitespace at both ends. */
 	begin = email;
 	end = email + strlen(email);
-	while (begin < end && is_email_space((unsigned char) *begin))
-		begin++;
-	while (end > begin && is_email_space((unsigned char) end[-1]))
-		end--;
+	trim_span(&begin, &end);
 	len = end - begin;
 
 	if (len == 0)
@@ -321,17 +327,14 @@ static char *
 trimmed_column(HeapTuple tuple, TupleDesc tupdesc, int attnum)
 {
 	char	   *value = SPI_getvalue(tuple, tupdesc, attnum);
-	char	   *begin;
-	char	   *end;
+	const char *begin;
+	const char *end;
 
 	if (value == NULL)
 		return NULL;
 	begin = value;
 	end = value + strlen(value);
-	while (begin < end && is_email_space((unsigned char) *begin))
-		begin++;
-	while (end > begin && is_email_space((unsigned char) end[-1]))
-		end--;
+	trim_span(&begin, &end);
 	return pnstrdup(begin, end - begin);
 }
 
