@@ -95,6 +95,20 @@ LANGUAGE C;
 COMMENT ON FUNCTION @extschema@.action_state_trigger() IS
 'BEFORE INSERT OR UPDATE on cowork.action: started -> completed or cancelled, completed -> cancelled, cancelled is final; completed_at is set when the action completes, NULL before';
 
+CREATE FUNCTION @extschema@.subscription_check_trigger()
+RETURNS trigger
+AS 'MODULE_PATHNAME', 'cowork_subscription_check_trigger'
+LANGUAGE C;
+COMMENT ON FUNCTION @extschema@.subscription_check_trigger() IS
+'BEFORE INSERT OR UPDATE on cowork.subscription: a moved end date is handled again; a subscription ended before its start never starts';
+
+CREATE FUNCTION @extschema@.subscription_trigger()
+RETURNS trigger
+AS 'MODULE_PATHNAME', 'cowork_subscription_trigger'
+LANGUAGE C;
+COMMENT ON FUNCTION @extschema@.subscription_trigger() IS
+'AFTER INSERT OR UPDATE on cowork.subscription: a started membership subscription makes its people members';
+
 --------------------------------------------------------------------------
 -- Tables
 --------------------------------------------------------------------------
@@ -145,6 +159,26 @@ CREATE TRIGGER person_normalize
 COMMENT ON TRIGGER person_normalize ON @extschema@.person IS
 'Applies the email rule (and trims name and phone) on every insert and update, however made';
 
+CREATE TABLE @extschema@.company (
+    location_id bigint NOT NULL,
+    company_id  bigserial,
+    name        text NOT NULL,
+    created_at  timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    CONSTRAINT company_pkey PRIMARY KEY (location_id, company_id),
+    CONSTRAINT company_location_fkey FOREIGN KEY (location_id)
+        REFERENCES @extschema@.location (location_id),
+    CONSTRAINT company_name_not_blank CHECK (pg_catalog.btrim(name) <> '')
+);
+COMMENT ON TABLE @extschema@.company IS
+'An organisation that is a customer of a location; its members are the customers whose company_id names it';
+COMMENT ON COLUMN @extschema@.company.location_id IS 'The location';
+COMMENT ON COLUMN @extschema@.company.company_id IS 'Identifier of the company';
+COMMENT ON COLUMN @extschema@.company.name IS 'Name of the company';
+COMMENT ON COLUMN @extschema@.company.created_at IS 'When the company was created';
+COMMENT ON CONSTRAINT company_pkey ON @extschema@.company IS 'Companies are keyed by location';
+COMMENT ON CONSTRAINT company_location_fkey ON @extschema@.company IS 'A company is a customer of an existing location';
+COMMENT ON CONSTRAINT company_name_not_blank ON @extschema@.company IS 'A company has a name';
+
 CREATE TABLE @extschema@.customer (
     location_id        bigint NOT NULL,
     person_id          bigint NOT NULL,
@@ -159,7 +193,9 @@ CREATE TABLE @extschema@.customer (
     CONSTRAINT customer_location_fkey FOREIGN KEY (location_id)
         REFERENCES @extschema@.location (location_id),
     CONSTRAINT customer_person_fkey FOREIGN KEY (person_id)
-        REFERENCES @extschema@.person (person_id)
+        REFERENCES @extschema@.person (person_id),
+    CONSTRAINT customer_company_fkey FOREIGN KEY (location_id, company_id)
+        REFERENCES @extschema@.company (location_id, company_id)
 );
 COMMENT ON TABLE @extschema@.customer IS
 'A person''s standing at one location; status changes only along the transition table, each change logged in cowork.customer_event';
@@ -178,6 +214,10 @@ CREATE INDEX customer_location_status_idx
 COMMENT ON INDEX @extschema@.customer_location_status_idx IS
 'Serves the member and nonmember lists of a location';
 CREATE INDEX customer_person_idx ON @extschema@.customer (person_id);
+CREATE INDEX customer_company_idx ON @extschema@.customer (location_id, company_id)
+    WHERE company_id IS NOT NULL;
+COMMENT ON INDEX @extschema@.customer_company_idx IS
+'Serves the members of a company, and the foreign key from cowork.company';
 COMMENT ON INDEX @extschema@.customer_person_idx IS
 'Serves a person''s standing across locations, and the foreign key from cowork.person';
 
@@ -249,6 +289,7 @@ COMMENT ON CONSTRAINT person_phone_not_blank ON @extschema@.person IS 'No phone 
 COMMENT ON CONSTRAINT customer_pkey ON @extschema@.customer IS 'One customer row per location and person';
 COMMENT ON CONSTRAINT customer_location_fkey ON @extschema@.customer IS 'A customer is a customer of an existing location';
 COMMENT ON CONSTRAINT customer_person_fkey ON @extschema@.customer IS 'A customer is an existing person';
+COMMENT ON CONSTRAINT customer_company_fkey ON @extschema@.customer IS 'A customer''s company is a company of the same location';
 COMMENT ON CONSTRAINT customer_event_pkey ON @extschema@.customer_event IS 'Events are keyed by location and person, in the order of event_id: one index serves the key and the history of a customer';
 
 CREATE TABLE @extschema@.action (
@@ -307,6 +348,103 @@ CREATE TRIGGER action_status
 COMMENT ON TRIGGER action_status ON @extschema@.action IS
 'A completed action makes its person a nonmember of the location (a member stays a member)';
 
+CREATE TABLE @extschema@.plan (
+    location_id       bigint NOT NULL,
+    plan_id           bigserial,
+    name              text NOT NULL,
+    grants_membership boolean NOT NULL DEFAULT true,
+    created_at        timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    CONSTRAINT plan_pkey PRIMARY KEY (location_id, plan_id),
+    CONSTRAINT plan_location_fkey FOREIGN KEY (location_id)
+        REFERENCES @extschema@.location (location_id),
+    CONSTRAINT plan_name_not_blank CHECK (pg_catalog.btrim(name) <> '')
+);
+COMMENT ON TABLE @extschema@.plan IS
+'A plan sold at a location: a membership (grants_membership) or a recurring product that never makes anyone a member';
+COMMENT ON COLUMN @extschema@.plan.location_id IS 'Where the plan is sold';
+COMMENT ON COLUMN @extschema@.plan.plan_id IS 'Identifier of the plan';
+COMMENT ON COLUMN @extschema@.plan.name IS 'Name of the plan';
+COMMENT ON COLUMN @extschema@.plan.grants_membership IS 'Whether a subscription to it makes its people members (and keeps them members while it runs)';
+COMMENT ON COLUMN @extschema@.plan.created_at IS 'When the plan was created';
+COMMENT ON CONSTRAINT plan_pkey ON @extschema@.plan IS 'Plans are keyed by location';
+COMMENT ON CONSTRAINT plan_location_fkey ON @extschema@.plan IS 'A plan is sold at an existing location';
+COMMENT ON CONSTRAINT plan_name_not_blank ON @extschema@.plan IS 'A plan has a name';
+
+CREATE TABLE @extschema@.subscription (
+    location_id        bigint NOT NULL,
+    subscription_id    bigserial,
+    plan_id            bigint NOT NULL,
+    person_id          bigint,
+    company_id         bigint,
+    starts_at          timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    ends_at            timestamptz,
+    ended_by           text,
+    ended_at           timestamptz,
+    start_processed_at timestamptz,
+    end_processed_at   timestamptz,
+    created_at         timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    CONSTRAINT subscription_pkey PRIMARY KEY (location_id, subscription_id),
+    CONSTRAINT subscription_plan_fkey FOREIGN KEY (location_id, plan_id)
+        REFERENCES @extschema@.plan (location_id, plan_id),
+    CONSTRAINT subscription_person_fkey FOREIGN KEY (person_id)
+        REFERENCES @extschema@.person (person_id),
+    CONSTRAINT subscription_company_fkey FOREIGN KEY (location_id, company_id)
+        REFERENCES @extschema@.company (location_id, company_id),
+    CONSTRAINT subscription_person_or_company CHECK ((person_id IS NULL) <> (company_id IS NULL)),
+    CONSTRAINT subscription_ends_after_start CHECK (ends_at >= starts_at)
+);
+COMMENT ON TABLE @extschema@.subscription IS
+'A person''s or a company''s plan at a location from starts_at to ends_at (NULL: open-ended); a membership subscription that starts makes its people members, the end of the last one lets auto-removal make them nonmembers';
+COMMENT ON COLUMN @extschema@.subscription.location_id IS 'The location';
+COMMENT ON COLUMN @extschema@.subscription.subscription_id IS 'Identifier of the subscription';
+COMMENT ON COLUMN @extschema@.subscription.plan_id IS 'The plan subscribed to';
+COMMENT ON COLUMN @extschema@.subscription.person_id IS 'The subscriber, for a person''s subscription';
+COMMENT ON COLUMN @extschema@.subscription.company_id IS 'The subscriber, for a company''s subscription (it covers every member of the company)';
+COMMENT ON COLUMN @extschema@.subscription.starts_at IS 'When it starts';
+COMMENT ON COLUMN @extschema@.subscription.ends_at IS 'When it ends; NULL while open-ended';
+COMMENT ON COLUMN @extschema@.subscription.ended_by IS 'The role that ended it early (end_subscription, remove_member); NULL when it runs to its end date';
+COMMENT ON COLUMN @extschema@.subscription.ended_at IS 'When it was ended early';
+COMMENT ON COLUMN @extschema@.subscription.start_processed_at IS 'When its start made its people members (NULL: not yet)';
+COMMENT ON COLUMN @extschema@.subscription.end_processed_at IS 'When auto-removal handled its end (NULL: not yet)';
+COMMENT ON COLUMN @extschema@.subscription.created_at IS 'When it was recorded';
+COMMENT ON CONSTRAINT subscription_pkey ON @extschema@.subscription IS 'Subscriptions are keyed by location';
+COMMENT ON CONSTRAINT subscription_plan_fkey ON @extschema@.subscription IS 'A subscription is to a plan of the same location';
+COMMENT ON CONSTRAINT subscription_person_fkey ON @extschema@.subscription IS 'A person''s subscription names an existing person';
+COMMENT ON CONSTRAINT subscription_company_fkey ON @extschema@.subscription IS 'A company''s subscription names a company of the same location';
+COMMENT ON CONSTRAINT subscription_person_or_company ON @extschema@.subscription IS 'A subscription belongs to a person or to a company, not both';
+COMMENT ON CONSTRAINT subscription_ends_after_start ON @extschema@.subscription IS 'A subscription ends at or after its start';
+
+CREATE INDEX subscription_start_due_idx ON @extschema@.subscription (starts_at)
+    WHERE start_processed_at IS NULL;
+COMMENT ON INDEX @extschema@.subscription_start_due_idx IS
+'The subscriptions whose start is still to be handled: a maintenance run with nothing due reads nothing else';
+CREATE INDEX subscription_end_due_idx ON @extschema@.subscription (ends_at)
+    WHERE end_processed_at IS NULL AND ends_at IS NOT NULL;
+COMMENT ON INDEX @extschema@.subscription_end_due_idx IS
+'The subscriptions whose end is still to be handled, by end date';
+CREATE INDEX subscription_person_idx ON @extschema@.subscription (location_id, person_id)
+    WHERE person_id IS NOT NULL;
+COMMENT ON INDEX @extschema@.subscription_person_idx IS
+'A person''s subscriptions at a location';
+CREATE INDEX subscription_company_idx ON @extschema@.subscription (location_id, company_id)
+    WHERE company_id IS NOT NULL;
+COMMENT ON INDEX @extschema@.subscription_company_idx IS
+'A company''s subscriptions at a location';
+CREATE INDEX subscription_plan_idx ON @extschema@.subscription (location_id, plan_id);
+COMMENT ON INDEX @extschema@.subscription_plan_idx IS
+'Serves the foreign key from cowork.plan';
+
+CREATE TRIGGER subscription_rules
+    BEFORE INSERT OR UPDATE ON @extschema@.subscription
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.subscription_check_trigger();
+COMMENT ON TRIGGER subscription_rules ON @extschema@.subscription IS
+'An end date moved reopens the handling of the end; a subscription ended before its start never starts';
+CREATE TRIGGER subscription_start
+    AFTER INSERT OR UPDATE OF starts_at, ends_at ON @extschema@.subscription
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.subscription_trigger();
+COMMENT ON TRIGGER subscription_start ON @extschema@.subscription IS
+'A membership subscription that has started makes its people members at once; one that starts later holds off auto-removal of its people';
+
 -- Customer data is user data: pg_dump keeps the rows and the sequences.
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.location', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.location_location_id_seq', '');
@@ -317,11 +455,20 @@ SELECT pg_catalog.pg_extension_config_dump('@extschema@.customer_event', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.customer_event_event_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.action', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.action_action_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.company', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.company_company_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.plan', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.plan_plan_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.subscription', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.subscription_subscription_id_seq', '');
 
 COMMENT ON SEQUENCE @extschema@.location_location_id_seq IS 'Identifiers of cowork.location';
 COMMENT ON SEQUENCE @extschema@.person_person_id_seq IS 'Identifiers of cowork.person';
 COMMENT ON SEQUENCE @extschema@.customer_event_event_id_seq IS 'Identifiers of cowork.customer_event';
 COMMENT ON SEQUENCE @extschema@.action_action_id_seq IS 'Identifiers of cowork.action';
+COMMENT ON SEQUENCE @extschema@.company_company_id_seq IS 'Identifiers of cowork.company';
+COMMENT ON SEQUENCE @extschema@.plan_plan_id_seq IS 'Identifiers of cowork.plan';
+COMMENT ON SEQUENCE @extschema@.subscription_subscription_id_seq IS 'Identifiers of cowork.subscription';
 
 --------------------------------------------------------------------------
 -- Functions
@@ -343,19 +490,20 @@ COMMENT ON FUNCTION @extschema@.add_nonmember(bigint, text, text, text) IS
 'Makes the person with this email (created if new) a nonmember of the location and returns the person id; an error if they are a member there';
 
 CREATE FUNCTION @extschema@.invite_member(location_id bigint, full_name text,
-                                         email text, phone text DEFAULT NULL)
+                                         email text, phone text DEFAULT NULL,
+                                         company_id bigint DEFAULT NULL)
 RETURNS bigint
 AS 'MODULE_PATHNAME', 'cowork_invite_member'
 LANGUAGE C VOLATILE;
-COMMENT ON FUNCTION @extschema@.invite_member(bigint, text, text, text) IS
-'Makes the person with this email (created if new) a member of the location and returns the person id; an existing nonmember or removed customer is restored with restore_member instead';
+COMMENT ON FUNCTION @extschema@.invite_member(bigint, text, text, text, bigint) IS
+'Makes the person with this email (created if new) a member of the location, of company_id when given, and returns the person id; an existing nonmember or removed customer is restored with restore_member instead';
 
 CREATE FUNCTION @extschema@.remove_member(location_id bigint, person_id bigint)
 RETURNS void
 AS 'MODULE_PATHNAME', 'cowork_remove_member'
 LANGUAGE C VOLATILE;
 COMMENT ON FUNCTION @extschema@.remove_member(bigint, bigint) IS
-'member -> nonmember at the location; nothing to do for a nonmember; an error for a removed or unknown customer';
+'member -> nonmember at the location, and ends their running subscriptions there; nothing to do for a nonmember; an error for a removed or unknown customer';
 
 CREATE FUNCTION @extschema@.delete_nonmember(location_id bigint, person_id bigint)
 RETURNS void
@@ -424,6 +572,80 @@ LANGUAGE C VOLATILE;
 COMMENT ON FUNCTION @extschema@.untrack_actions(regclass) IS
 'Detaches what track_actions() attached; false when the table was not tracked';
 
+CREATE FUNCTION @extschema@.create_company(location_id bigint, name text)
+RETURNS bigint
+LANGUAGE sql VOLATILE
+BEGIN ATOMIC
+    INSERT INTO @extschema@.company (location_id, name)
+    VALUES (create_company.location_id, pg_catalog.btrim(create_company.name))
+    RETURNING company_id;
+END;
+COMMENT ON FUNCTION @extschema@.create_company(bigint, text) IS
+'Creates a company at the location and returns its id; its members are the customers invited with it';
+
+CREATE FUNCTION @extschema@.create_plan(location_id bigint, name text,
+                                       grants_membership boolean DEFAULT true)
+RETURNS bigint
+LANGUAGE sql VOLATILE
+BEGIN ATOMIC
+    INSERT INTO @extschema@.plan (location_id, name, grants_membership)
+    VALUES (create_plan.location_id, pg_catalog.btrim(create_plan.name),
+            create_plan.grants_membership)
+    RETURNING plan_id;
+END;
+COMMENT ON FUNCTION @extschema@.create_plan(bigint, text, boolean) IS
+'Creates a plan at the location and returns its id: a membership plan, or (grants_membership false) a recurring product';
+
+CREATE FUNCTION @extschema@.subscribe(location_id bigint, person_id bigint, plan_id bigint,
+                                     starts_at timestamptz DEFAULT pg_catalog.now(),
+                                     ends_at timestamptz DEFAULT NULL)
+RETURNS bigint
+LANGUAGE sql VOLATILE
+BEGIN ATOMIC
+    INSERT INTO @extschema@.subscription (location_id, person_id, plan_id, starts_at, ends_at)
+    VALUES (subscribe.location_id, subscribe.person_id, subscribe.plan_id,
+            subscribe.starts_at, subscribe.ends_at)
+    RETURNING subscription_id;
+END;
+COMMENT ON FUNCTION @extschema@.subscribe(bigint, bigint, bigint, timestamptz, timestamptz) IS
+'A person''s subscription to a plan; a membership plan that has started makes them a member at once, a later one when a maintenance run passes its start';
+
+CREATE FUNCTION @extschema@.subscribe_company(location_id bigint, company_id bigint, plan_id bigint,
+                                             starts_at timestamptz DEFAULT pg_catalog.now(),
+                                             ends_at timestamptz DEFAULT NULL)
+RETURNS bigint
+LANGUAGE sql VOLATILE
+BEGIN ATOMIC
+    INSERT INTO @extschema@.subscription (location_id, company_id, plan_id, starts_at, ends_at)
+    VALUES (subscribe_company.location_id, subscribe_company.company_id, subscribe_company.plan_id,
+            subscribe_company.starts_at, subscribe_company.ends_at)
+    RETURNING subscription_id;
+END;
+COMMENT ON FUNCTION @extschema@.subscribe_company(bigint, bigint, bigint, timestamptz, timestamptz) IS
+'A company''s subscription; a membership plan covers every member of the company at the location';
+
+CREATE FUNCTION @extschema@.end_subscription(subscription_id bigint,
+                                            ends_at timestamptz DEFAULT pg_catalog.now())
+RETURNS void
+AS 'MODULE_PATHNAME', 'cowork_end_subscription'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION @extschema@.end_subscription(bigint, timestamptz) IS
+'Ends a subscription early (at ends_at, default now): exactly like reaching that end date; one ended before it started never starts';
+
+CREATE FUNCTION @extschema@.run_auto_remove(as_of timestamptz DEFAULT pg_catalog.now())
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'cowork_run_auto_remove'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION @extschema@.run_auto_remove(timestamptz) IS
+'Auto-removal in one transaction: members whose membership subscriptions have all ended (the last at least the grace ago, after their membership began) become nonmembers; returns how many';
+
+CREATE PROCEDURE @extschema@.run_maintenance(as_of timestamptz DEFAULT pg_catalog.now(),
+                                            batch_size integer DEFAULT 1000)
+AS 'MODULE_PATHNAME', 'cowork_run_maintenance'
+LANGUAGE C;
+COMMENT ON PROCEDURE @extschema@.run_maintenance(timestamptz, integer) IS
+'Promotes the people of subscriptions whose start has come and auto-removes expired members, in batches committed one by one; for pg_cron';
+
 --------------------------------------------------------------------------
 -- Views for reporting tools
 --------------------------------------------------------------------------
@@ -458,7 +680,8 @@ SELECT l.location_id, l.name, l.network,
        pg_catalog.count(*) FILTER (WHERE c.status OPERATOR(pg_catalog.=) 'member'::@extschema@.customer_status) AS members,
        pg_catalog.count(*) FILTER (WHERE c.status OPERATOR(pg_catalog.=) 'nonmember'::@extschema@.customer_status) AS nonmembers,
        pg_catalog.count(*) FILTER (WHERE c.status OPERATOR(pg_catalog.=) 'removed'::@extschema@.customer_status) AS removed,
-       pg_catalog.count(DISTINCT c.company_id) FILTER (WHERE c.status OPERATOR(pg_catalog.<>) 'removed'::@extschema@.customer_status) AS companies
+       (SELECT pg_catalog.count(*) FROM @extschema@.company AS co
+         WHERE co.location_id OPERATOR(pg_catalog.=) l.location_id) AS companies
   FROM @extschema@.location AS l
   LEFT JOIN @extschema@.customer AS c ON c.location_id OPERATOR(pg_catalog.=) l.location_id
  GROUP BY l.location_id;
@@ -467,7 +690,7 @@ COMMENT ON VIEW @extschema@.location_summary IS
 COMMENT ON COLUMN @extschema@.location_summary.members IS 'Customers with status member';
 COMMENT ON COLUMN @extschema@.location_summary.nonmembers IS 'Customers with status nonmember';
 COMMENT ON COLUMN @extschema@.location_summary.removed IS 'Customers with status removed';
-COMMENT ON COLUMN @extschema@.location_summary.companies IS 'Companies with at least one member or nonmember at the location';
+COMMENT ON COLUMN @extschema@.location_summary.companies IS 'Companies of the location';
 
 CREATE VIEW @extschema@.customer_history AS
 SELECT a.location_id, a.person_id, a.action_id, a.kind, a.state, a.amount,
@@ -505,6 +728,11 @@ REVOKE ALL ON FUNCTION @extschema@.customer_check_trigger() FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.customer_event_trigger() FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.append_only_trigger() FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.action_state_trigger() FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.subscription_check_trigger() FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.subscription_trigger() FROM PUBLIC;
+-- The sweep moves any member of any location: for the DBA and pg_cron.
+REVOKE ALL ON FUNCTION @extschema@.run_auto_remove(timestamptz) FROM PUBLIC;
+REVOKE ALL ON PROCEDURE @extschema@.run_maintenance(timestamptz, integer) FROM PUBLIC;
 -- Attaching the action trigger lets a table's rows make people nonmembers:
 -- only superusers, and the roles a DBA grants EXECUTE, may do it.
 REVOKE ALL ON FUNCTION @extschema@.action_trigger() FROM PUBLIC;

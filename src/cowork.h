@@ -12,6 +12,7 @@
 #ifndef COWORK_H
 #define COWORK_H
 
+#include "datatype/timestamp.h"
 #include "executor/spi.h"
 
 /* A customer's status; STATUS_NONE stands for "no customer row". */
@@ -63,13 +64,21 @@ typedef struct StatusChange
 	void	   *describe_arg;
 	bool		soft;
 	Oid			actor;
+	TimestampTz since;			/* when the new status began; 0: now */
 } StatusChange;
+
+/* For a statement that changes many customers (the sweep): see below. */
+typedef const char *(*BatchDetailFn) (int64 location_id, int64 person_id,
+									  void *arg);
 
 /* transitions.c */
 extern const char *CustomerStatusName(CustomerStatus status);
 extern CustomerStatus CustomerStatusFromName(const char *name);
 extern bool CoworkSetStatus(const StatusChange *change);
 extern Oid	CoworkCustomerOwner(void);
+extern void CoworkBeginBatch(TransitionCause cause, BatchDetailFn detail_fn,
+							 void *arg);
+extern void CoworkEndBatch(void);
 
 /* email.c */
 extern char *CoworkNormalizeEmail(const char *email, bool missing_ok);

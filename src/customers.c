@@ -149,6 +149,54 @@ find_or_create_person(const char *email, const char *full_name,
 }
 
 /*
+ * Make the customer a member of company_id (a company of the same location:
+ * the foreign key says so otherwise).
+ */
+static void
+join_company(int64 location_id, int64 person_id, int64 company_id)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[3] = {INT8OID, INT8OID, INT8OID};
+	Datum		values[3];
+
+	values[0] = Int64GetDatum(location_id);
+	values[1] = Int64GetDatum(person_id);
+	values[2] = Int64GetDatum(company_id);
+	CoworkPlan(&plan,
+			   "UPDATE cowork.customer SET company_id = $3"
+			   " WHERE location_id OPERATOR(pg_catalog.=) $1"
+			   " AND person_id OPERATOR(pg_catalog.=) $2"
+			   " AND company_id IS DISTINCT FROM $3",
+			   3, argtypes);
+	CoworkExecute(plan, values, NULL, SPI_OK_UPDATE, 0);
+}
+
+/*
+ * End the running subscriptions of a person at a location (remove_member),
+ * so that no sweep counts them as keeping the person a member.
+ */
+static void
+end_running_subscriptions(int64 location_id, int64 person_id)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[2] = {INT8OID, INT8OID};
+	Datum		values[2];
+
+	values[0] = Int64GetDatum(location_id);
+	values[1] = Int64GetDatum(person_id);
+	CoworkPlan(&plan,
+			   "UPDATE cowork.subscription"
+			   " SET ends_at = pg_catalog.now(), ended_by = CURRENT_USER,"
+			   " ended_at = pg_catalog.now()"
+			   " WHERE location_id OPERATOR(pg_catalog.=) $1"
+			   " AND person_id OPERATOR(pg_catalog.=) $2"
+			   " AND starts_at OPERATOR(pg_catalog.<=) pg_catalog.now()"
+			   " AND (ends_at IS NULL OR ends_at OPERATOR(pg_catalog.>) pg_catalog.now())",
+			   2, argtypes);
+	CoworkExecute(plan, values, NULL, SPI_OK_UPDATE, 0);
+}
+
+/*
  * Shared body of add_nonmember and invite_member: (location_id, full_name,
  * email, phone) -> person id with status target at the location.
  */
@@ -176,6 +224,8 @@ add_customer(FunctionCallInfo fcinfo, CustomerStatus target,
 	change.target = target;
 	change.cause = cause;
 	CoworkSetStatus(&change);
+	if (target == STATUS_MEMBER && PG_NARGS() > 4 && !PG_ARGISNULL(4))
+		join_company(location_id, person_id, PG_GETARG_INT64(4));
 	CoworkSPIFinish();
 
 	return person_id;
@@ -193,8 +243,9 @@ cowork_add_nonmember(PG_FUNCTION_ARGS)
 }
 
 /*
- * invite_member(location_id, full_name, email, phone DEFAULT NULL) returns
- * the person id, a member of the location.
+ * invite_member(location_id, full_name, email, phone DEFAULT NULL,
+ * company_id DEFAULT NULL) returns the person id, a member of the location
+ * (and of the company, when given).
  */
 Datum
 cowork_invite_member(PG_FUNCTION_ARGS)
@@ -219,9 +270,18 @@ move_customer(FunctionCallInfo fcinfo, CustomerStatus target,
 	change.target = target;
 	change.cause = cause;
 	CoworkSetStatus(&change);
+	if (cause == CAUSE_REMOVE_MEMBER)
+	{
+		CoworkSPIConnect();
+		end_running_subscriptions(change.location_id, change.person_id);
+		CoworkSPIFinish();
+	}
 }
 
-/* remove_member(location_id, person_id): member -> nonmember. */
+/*
+ * remove_member(location_id, person_id): member -> nonmember, and their
+ * running subscriptions there end now.
+ */
 Datum
 cowork_remove_member(PG_FUNCTION_ARGS)
 {

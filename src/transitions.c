@@ -143,9 +143,42 @@ typedef struct PendingCause
 	TransitionCause cause;
 	const char *detail;
 	Oid			actor;
+	TimestampTz since;			/* 0: transaction time */
 } PendingCause;
 
 static PendingCause pending = {false};
+
+/*
+ * The cause of every change made while a batch is open (the sweep's
+ * set-based UPDATE), with a function giving each row's reason detail.
+ */
+typedef struct BatchCause
+{
+	bool		active;
+	TransitionCause cause;
+	BatchDetailFn detail_fn;
+	void	   *arg;
+	Oid			actor;
+} BatchCause;
+
+static BatchCause batch = {false};
+
+/* Open a batch: until CoworkEndBatch(), every change is for this cause. */
+void
+CoworkBeginBatch(TransitionCause cause, BatchDetailFn detail_fn, void *arg)
+{
+	batch.cause = cause;
+	batch.detail_fn = detail_fn;
+	batch.arg = arg;
+	batch.actor = GetUserId();
+	batch.active = true;
+}
+
+void
+CoworkEndBatch(void)
+{
+	batch.active = false;
+}
 
 /* The name of a status, as in the enum (or "(no customer row)"). */
 const char *
@@ -259,6 +292,12 @@ cause_for(int64 location_id, int64 person_id, bool is_insert,
 		*detail = pending.detail;
 		*actor = pending.actor;
 		return pending.cause;
+	}
+	if (batch.active)
+	{
+		*detail = batch.detail_fn ? batch.detail_fn(location_id, person_id, batch.arg) : NULL;
+		*actor = batch.actor;
+		return batch.cause;
 	}
 	*detail = NULL;
 	*actor = GetUserId();
@@ -383,9 +422,21 @@ cowork_customer_check_trigger(PG_FUNCTION_ARGS)
 	cause = cause_for(location_id, person_id, is_insert, &detail, &actor);
 	check_transition(location_id, person_id, from, to, cause);
 
-	if (!is_insert)
+	/*
+	 * The new status starts now, or when the change says it began (a
+	 * membership started by a subscription dates from its start).
+	 */
+	if (pending.active && pending.location_id == location_id &&
+		pending.person_id == person_id && pending.since != 0)
 	{
-		/* The new status starts now. */
+		Datum		since = TimestampTzGetDatum(pending.since);
+		bool		isnull = false;
+
+		newtuple = heap_modify_tuple_by_cols(newtuple, tupdesc, 1, &cols.since,
+											 &since, &isnull);
+	}
+	else if (!is_insert)
+	{
 		Datum		since = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
 		bool		isnull = false;
 
@@ -756,6 +807,7 @@ CoworkSetStatus(const StatusChange *change)
 	if (pending.detail == NULL && change->describe != NULL)
 		pending.detail = change->describe(change->describe_arg);
 	pending.actor = OidIsValid(change->actor) ? change->actor : GetUserId();
+	pending.since = change->since;
 
 	PG_TRY();
 	{

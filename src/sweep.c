@@ -1,0 +1,737 @@
+/*-------------------------------------------------------------------------
+ *
+ * sweep.c
+ *	  Subscriptions and auto-removal (SPEC section 4): the start of a
+ *	  membership subscription makes its people members; the end of the last
+ *	  one lets auto-removal make them nonmembers.  Here live the
+ *	  subscription triggers, end_subscription(), run_auto_remove() and the
+ *	  procedure run_maintenance(); every status change goes through the
+ *	  transition table (transitions.c).
+ *
+ * Starts.  A subscription's start is handled once (start_processed_at):
+ * at insert when it has started already, else by the first maintenance run
+ * that passes it.  Its people (the person, or the company's members who
+ * are not removed) become members, the membership dating from starts_at.
+ *
+ * Ends.  A subscription's end is handled once (end_processed_at), by the
+ * first sweep at least the location's grace after ends_at.  A member it
+ * covers becomes a nonmember when all of these hold:
+ *	- the location has auto_remove_members on, and the member is no admin;
+ *	- the subscription ended after their membership began (customer.since):
+ *	  so a member restored or invited by hand after it ended stays;
+ *	- no membership subscription of theirs or of their company has an end
+ *	  later than as_of minus the grace, or none (running, or starting later).
+ * Ending early (end_subscription) is just an earlier ends_at: one rule.
+ *
+ * Concurrency.  Due subscriptions are claimed FOR UPDATE SKIP LOCKED, so
+ * concurrent sweeps share the work and never handle one twice.  The
+ * members a batch may demote are locked (FOR UPDATE) before the conditions
+ * are evaluated, in a statement of its own, with a fresh snapshot; every
+ * writer of subscriptions locks the customers they cover (the subscription
+ * trigger: FOR SHARE, or FOR UPDATE when it promotes).  So a subscription
+ * committed before the sweep's lock is seen by it, and one that waited for
+ * the lock comes after the demotion: either way a serial order.
+ *
+ * A batch is one set-based UPDATE, with its reason for each row given by a
+ * batch cause (CoworkBeginBatch); run_maintenance commits after each batch,
+ * so a run killed half-way leaves whole batches, and the next run finishes.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "access/xact.h"
+#include "catalog/pg_type.h"
+#include "commands/trigger.h"
+#include "fmgr.h"
+#include "miscadmin.h"
+#include "nodes/parsenodes.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/hsearch.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+#include "utils/timestamp.h"
+
+#include "cowork.h"
+
+PG_FUNCTION_INFO_V1(cowork_subscription_check_trigger);
+PG_FUNCTION_INFO_V1(cowork_subscription_trigger);
+PG_FUNCTION_INFO_V1(cowork_end_subscription);
+PG_FUNCTION_INFO_V1(cowork_run_auto_remove);
+PG_FUNCTION_INFO_V1(cowork_run_maintenance);
+
+/* A subscription, as the handling of its start needs it. */
+typedef struct Subscription
+{
+	int64		location_id;
+	int64		subscription_id;
+	int64		person_id;		/* 0 for a company's */
+	int64		company_id;		/* 0 for a person's */
+	TimestampTz starts_at;
+	bool		grants_membership;
+} Subscription;
+
+/* An int8 column of the current SPI row; 0 for NULL. */
+static int64
+spi_int8(int row, int col)
+{
+	bool		isnull;
+	Datum		value = SPI_getbinval(SPI_tuptable->vals[row], SPI_tuptable->tupdesc,
+									  col, &isnull);
+
+	return isnull ? 0 : DatumGetInt64(value);
+}
+
+/* The subscriptions of the current SPI result, copied out of it. */
+static Subscription *
+spi_subscriptions(int n)
+{
+	Subscription *subs = palloc(sizeof(Subscription) * Max(n, 1));
+
+	for (int i = 0; i < n; i++)
+	{
+		bool		isnull;
+
+		subs[i].location_id = spi_int8(i, 1);
+		subs[i].subscription_id = spi_int8(i, 2);
+		subs[i].person_id = spi_int8(i, 3);
+		subs[i].company_id = spi_int8(i, 4);
+		subs[i].starts_at = DatumGetTimestampTz(SPI_getbinval(SPI_tuptable->vals[i],
+															  SPI_tuptable->tupdesc,
+															  5, &isnull));
+		subs[i].grants_membership = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[i],
+															   SPI_tuptable->tupdesc,
+															   6, &isnull));
+	}
+	return subs;
+}
+
+#define SUBSCRIPTION_COLUMNS \
+	"s.location_id, s.subscription_id, s.person_id, s.company_id, s.starts_at," \
+	" p.grants_membership"
+
+/*
+ * Lock the customers a subscription covers (its person, or its company's
+ * members), so that a sweep deciding about them waits for this
+ * transaction, or this one for the sweep.
+ */
+static void
+lock_covered_customers(const Subscription *sub)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[3] = {INT8OID, INT8OID, INT8OID};
+	Datum		values[3];
+	char		nulls[3] = {' ', ' ', ' '};
+
+	values[0] = Int64GetDatum(sub->location_id);
+	values[1] = Int64GetDatum(sub->person_id);
+	values[2] = Int64GetDatum(sub->company_id);
+	CoworkPlan(&plan,
+			   "SELECT 1 FROM cowork.customer"
+			   " WHERE location_id OPERATOR(pg_catalog.=) $1"
+			   " AND (person_id OPERATOR(pg_catalog.=) $2"
+			   " OR company_id OPERATOR(pg_catalog.=) $3)"
+			   " ORDER BY person_id FOR SHARE",
+			   3, argtypes);
+	CoworkExecute(plan, values, nulls, SPI_OK_SELECT, 0);
+}
+
+/*
+ * Handle the start of a subscription: its people become members (when the
+ * plan grants membership), then the start is marked handled.
+ */
+static void
+process_start(const Subscription *sub)
+{
+	static SPIPlanPtr people_plan = NULL;
+	static SPIPlanPtr mark_plan = NULL;
+	Oid			argtypes[2] = {INT8OID, INT8OID};
+	Datum		values[2];
+
+	values[0] = Int64GetDatum(sub->location_id);
+
+	if (sub->grants_membership)
+	{
+		StatusChange change = {0};
+		int64	   *people;
+		int			n;
+
+		change.location_id = sub->location_id;
+		change.target = STATUS_MEMBER;
+		change.cause = CAUSE_SUBSCRIPTION;
+		change.detail = psprintf(INT64_FORMAT, sub->subscription_id);
+		change.since = sub->starts_at;
+
+		if (sub->person_id != 0)
+		{
+			people = palloc(sizeof(int64));
+			people[0] = sub->person_id;
+			n = 1;
+		}
+		else
+		{
+			/* The company's members who are not removed. */
+			values[1] = Int64GetDatum(sub->company_id);
+			CoworkPlan(&people_plan,
+					   "SELECT person_id FROM cowork.customer"
+					   " WHERE location_id OPERATOR(pg_catalog.=) $1"
+					   " AND company_id OPERATOR(pg_catalog.=) $2"
+					   " AND status OPERATOR(pg_catalog.<>) 'removed'::cowork.customer_status"
+					   " ORDER BY person_id",
+					   2, argtypes);
+			n = CoworkExecute(people_plan, values, NULL, SPI_OK_SELECT, 0);
+			people = palloc(sizeof(int64) * Max(n, 1));
+			for (int i = 0; i < n; i++)
+				people[i] = spi_int8(i, 1);
+		}
+		for (int i = 0; i < n; i++)
+		{
+			change.person_id = people[i];
+			CoworkSetStatus(&change);
+		}
+	}
+
+	values[1] = Int64GetDatum(sub->subscription_id);
+	CoworkPlan(&mark_plan,
+			   "UPDATE cowork.subscription SET start_processed_at = pg_catalog.now()"
+			   " WHERE location_id OPERATOR(pg_catalog.=) $1"
+			   " AND subscription_id OPERATOR(pg_catalog.=) $2"
+			   " AND start_processed_at IS NULL",
+			   2, argtypes);
+	CoworkExecute(mark_plan, values, NULL, SPI_OK_UPDATE, 0);
+}
+
+/*
+ * BEFORE INSERT OR UPDATE FOR EACH ROW on cowork.subscription: a moved end
+ * date is handled again by the next sweep; a subscription that ends when
+ * it starts (ended before it began) never starts.
+ */
+Datum
+cowork_subscription_check_trigger(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+	TupleDesc	tupdesc;
+	HeapTuple	row;
+	int			cols[2];
+	Datum		values[2];
+	bool		nulls[2];
+	int			ncols = 0;
+	bool		starts_null;
+	bool		ends_null;
+	bool		isnull;
+	Datum		starts_at;
+	Datum		ends_at;
+	int			starts_att;
+	int			ends_att;
+	int			start_done_att;
+	int			end_done_att;
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		elog(ERROR, "cowork_subscription_check_trigger: not called by trigger manager");
+	if (!TRIGGER_FIRED_BEFORE(trigdata->tg_event) ||
+		!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) ||
+		TRIGGER_FIRED_BY_DELETE(trigdata->tg_event))
+		elog(ERROR, "cowork_subscription_check_trigger: must fire BEFORE INSERT OR UPDATE FOR EACH ROW");
+
+	tupdesc = RelationGetDescr(trigdata->tg_relation);
+	starts_att = SPI_fnumber(tupdesc, "starts_at");
+	ends_att = SPI_fnumber(tupdesc, "ends_at");
+	start_done_att = SPI_fnumber(tupdesc, "start_processed_at");
+	end_done_att = SPI_fnumber(tupdesc, "end_processed_at");
+	if (starts_att <= 0 || ends_att <= 0 || start_done_att <= 0 || end_done_att <= 0)
+		elog(ERROR, "cowork: table \"%s\" is not a subscription table",
+			 RelationGetRelationName(trigdata->tg_relation));
+
+	row = TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event) ?
+		trigdata->tg_newtuple : trigdata->tg_trigtuple;
+	starts_at = SPI_getbinval(row, tupdesc, starts_att, &starts_null);
+	ends_at = SPI_getbinval(row, tupdesc, ends_att, &ends_null);
+
+	if (TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event))
+	{
+		bool		old_null;
+		Datum		old_ends = SPI_getbinval(trigdata->tg_trigtuple, tupdesc,
+											 ends_att, &old_null);
+
+		if (old_null != ends_null ||
+			(!ends_null && DatumGetTimestampTz(old_ends) != DatumGetTimestampTz(ends_at)))
+		{
+			/* A new end date: the next sweep handles it. */
+			cols[ncols] = end_done_att;
+			values[ncols] = (Datum) 0;
+			nulls[ncols] = true;
+			ncols++;
+		}
+	}
+
+	(void) SPI_getbinval(row, tupdesc, start_done_att, &isnull);
+	if (isnull && !starts_null && !ends_null &&
+		DatumGetTimestampTz(ends_at) <= DatumGetTimestampTz(starts_at))
+	{
+		/* Ended before it began: its start and end are no events. */
+		Datum		now = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
+
+		ncols = 0;
+		cols[ncols] = start_done_att;
+		values[ncols] = now;
+		nulls[ncols++] = false;
+		cols[ncols] = end_done_att;
+		values[ncols] = now;
+		nulls[ncols++] = false;
+	}
+
+	if (ncols > 0)
+		row = heap_modify_tuple_by_cols(row, tupdesc, ncols, cols, values, nulls);
+	return PointerGetDatum(row);
+}
+
+/* The subscription (location_id, subscription_id) with its plan's flag. */
+static Subscription *
+fetch_subscription(int64 location_id, int64 subscription_id)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[2] = {INT8OID, INT8OID};
+	Datum		values[2];
+
+	values[0] = Int64GetDatum(location_id);
+	values[1] = Int64GetDatum(subscription_id);
+	CoworkPlan(&plan,
+			   "SELECT " SUBSCRIPTION_COLUMNS ", s.start_processed_at IS NULL"
+			   " FROM cowork.subscription s JOIN cowork.plan p"
+			   " ON p.location_id OPERATOR(pg_catalog.=) s.location_id"
+			   " AND p.plan_id OPERATOR(pg_catalog.=) s.plan_id"
+			   " WHERE s.location_id OPERATOR(pg_catalog.=) $1"
+			   " AND s.subscription_id OPERATOR(pg_catalog.=) $2",
+			   2, argtypes);
+	if (CoworkExecute(plan, values, NULL, SPI_OK_SELECT, 1) == 0)
+		return NULL;
+	return spi_subscriptions(1);
+}
+
+/*
+ * AFTER INSERT OR UPDATE OF starts_at, ends_at FOR EACH ROW on
+ * cowork.subscription: a membership subscription whose start has come and
+ * is not handled yet makes its people members now; one that starts later
+ * locks its people, so that a concurrent sweep sees it or comes first.
+ */
+Datum
+cowork_subscription_trigger(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+	TupleDesc	tupdesc;
+	HeapTuple	row;
+	Subscription *sub;
+	bool		isnull;
+	bool		start_pending;
+	int64		location_id;
+	int64		subscription_id;
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		elog(ERROR, "cowork_subscription_trigger: not called by trigger manager");
+	if (!TRIGGER_FIRED_AFTER(trigdata->tg_event) ||
+		!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) ||
+		TRIGGER_FIRED_BY_DELETE(trigdata->tg_event))
+		elog(ERROR, "cowork_subscription_trigger: must fire AFTER INSERT OR UPDATE FOR EACH ROW");
+
+	tupdesc = RelationGetDescr(trigdata->tg_relation);
+	row = TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event) ?
+		trigdata->tg_newtuple : trigdata->tg_trigtuple;
+	location_id = DatumGetInt64(SPI_getbinval(row, tupdesc,
+											  SPI_fnumber(tupdesc, "location_id"), &isnull));
+	subscription_id = DatumGetInt64(SPI_getbinval(row, tupdesc,
+												  SPI_fnumber(tupdesc, "subscription_id"), &isnull));
+
+	CoworkSPIConnect();
+	sub = fetch_subscription(location_id, subscription_id);
+	start_pending = sub != NULL &&
+		DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 7, &isnull));
+	if (sub != NULL && sub->grants_membership)
+	{
+		if (start_pending && sub->starts_at <= GetCurrentTransactionStartTimestamp())
+			process_start(sub);
+		else
+			lock_covered_customers(sub);
+	}
+	else if (sub != NULL && start_pending &&
+			 sub->starts_at <= GetCurrentTransactionStartTimestamp())
+		process_start(sub);		/* nothing to promote: just mark it */
+	CoworkSPIFinish();
+
+	return PointerGetDatum(NULL);
+}
+
+/*
+ * end_subscription(subscription_id bigint, ends_at timestamptz DEFAULT
+ * now()): end a subscription early.  Exactly like reaching that end date
+ * (the sweep handles it); one ended before its start never starts.
+ */
+Datum
+cowork_end_subscription(PG_FUNCTION_ARGS)
+{
+	static SPIPlanPtr lock_plan = NULL;
+	static SPIPlanPtr update_plan = NULL;
+	static const char *const argnames[] = {"subscription_id", "ends_at"};
+	Oid			argtypes[3] = {INT8OID, INT8OID, TIMESTAMPTZOID};
+	Datum		values[3];
+	bool		isnull;
+	TimestampTz ends_at;
+	TimestampTz starts_at;
+	TimestampTz current_end;
+	bool		open_ended;
+
+	CoworkRequireArgs(fcinfo, argnames, 2);
+	ends_at = PG_GETARG_TIMESTAMPTZ(1);
+
+	CoworkSPIConnect();
+	CoworkPlan(&lock_plan,
+			   "SELECT location_id, starts_at, ends_at FROM cowork.subscription"
+			   " WHERE subscription_id OPERATOR(pg_catalog.=) $1 FOR UPDATE",
+			   1, argtypes);
+	values[0] = PG_GETARG_DATUM(0);
+	if (CoworkExecute(lock_plan, values, NULL, SPI_OK_SELECT, 1) == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_NO_DATA_FOUND),
+				 errmsg("subscription " INT64_FORMAT " does not exist",
+						PG_GETARG_INT64(0))));
+	values[0] = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	starts_at = DatumGetTimestampTz(SPI_getbinval(SPI_tuptable->vals[0],
+												  SPI_tuptable->tupdesc, 2, &isnull));
+	current_end = DatumGetTimestampTz(SPI_getbinval(SPI_tuptable->vals[0],
+													SPI_tuptable->tupdesc, 3, &open_ended));
+	if (!open_ended && current_end <= GetCurrentTransactionStartTimestamp())
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("subscription " INT64_FORMAT " has ended already, at %s",
+						PG_GETARG_INT64(0), timestamptz_to_str(current_end))));
+
+	/* Ended before it starts: it never runs. */
+	if (ends_at < starts_at)
+		ends_at = starts_at;
+
+	values[1] = PG_GETARG_DATUM(0);
+	values[2] = TimestampTzGetDatum(ends_at);
+	CoworkPlan(&update_plan,
+			   "UPDATE cowork.subscription SET ends_at = $3,"
+			   " ended_by = CURRENT_USER, ended_at = pg_catalog.now()"
+			   " WHERE location_id OPERATOR(pg_catalog.=) $1"
+			   " AND subscription_id OPERATOR(pg_catalog.=) $2",
+			   3, argtypes);
+	CoworkExecute(update_plan, values, NULL, SPI_OK_UPDATE, 0);
+	CoworkSPIFinish();
+	PG_RETURN_VOID();
+}
+
+/*
+ * Handle the starts that have come by as_of, at most limit of them;
+ * returns how many subscriptions were handled.  Skips those another run
+ * holds.
+ */
+static int
+start_batch(TimestampTz as_of, int limit)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[2] = {TIMESTAMPTZOID, INT4OID};
+	Datum		values[2];
+	Subscription *subs;
+	int			n;
+
+	values[0] = TimestampTzGetDatum(as_of);
+	values[1] = Int32GetDatum(limit);
+	CoworkPlan(&plan,
+			   "SELECT " SUBSCRIPTION_COLUMNS
+			   " FROM cowork.subscription s JOIN cowork.plan p"
+			   " ON p.location_id OPERATOR(pg_catalog.=) s.location_id"
+			   " AND p.plan_id OPERATOR(pg_catalog.=) s.plan_id"
+			   " WHERE s.start_processed_at IS NULL AND s.starts_at OPERATOR(pg_catalog.<=) $1"
+			   " ORDER BY s.starts_at LIMIT $2 FOR UPDATE OF s SKIP LOCKED",
+			   2, argtypes);
+	n = CoworkExecute(plan, values, NULL, SPI_OK_SELECT, 0);
+	subs = spi_subscriptions(n);
+	for (int i = 0; i < n; i++)
+		process_start(&subs[i]);
+	pfree(subs);
+	return n;
+}
+
+/* The batch of ends being handled: who is demoted for which subscription. */
+typedef struct DemotionKey
+{
+	int64		location_id;
+	int64		person_id;
+} DemotionKey;
+
+typedef struct Demotion
+{
+	DemotionKey key;
+	char		detail[32];
+} Demotion;
+
+/* BatchDetailFn: the subscription whose end demotes this customer. */
+static const char *
+demotion_detail(int64 location_id, int64 person_id, void *arg)
+{
+	DemotionKey key = {location_id, person_id};
+	Demotion   *d = hash_search((HTAB *) arg, &key, HASH_FIND, NULL);
+
+	return d ? d->detail : NULL;
+}
+
+/*
+ * Handle the ends due by as_of, at most limit subscriptions; returns how
+ * many subscriptions were claimed, and adds the members demoted to
+ * *moved.
+ */
+static int
+end_batch(TimestampTz as_of, int limit, int64 *moved)
+{
+	static SPIPlanPtr claim_plan = NULL;
+	static SPIPlanPtr lock_plan = NULL;
+	static SPIPlanPtr demote_plan = NULL;
+	static SPIPlanPtr mark_plan = NULL;
+	Oid			claim_types[2] = {TIMESTAMPTZOID, INT4OID};
+	Oid			batch_types[3] = {INT8ARRAYOID, INT8ARRAYOID, TIMESTAMPTZOID};
+	Datum		values[3];
+	Datum	   *locations;
+	Datum	   *subscriptions;
+	ArrayType  *location_array;
+	ArrayType  *subscription_array;
+	HASHCTL		ctl;
+	HTAB	   *demotions;
+	int			n;
+	int			candidates;
+
+	/* 1. Claim the due subscriptions no other run holds. */
+	values[0] = TimestampTzGetDatum(as_of);
+	values[1] = Int32GetDatum(limit);
+	CoworkPlan(&claim_plan,
+			   "SELECT s.location_id, s.subscription_id"
+			   " FROM cowork.subscription s JOIN cowork.location l"
+			   " ON l.location_id OPERATOR(pg_catalog.=) s.location_id"
+			   " WHERE s.end_processed_at IS NULL AND s.ends_at OPERATOR(pg_catalog.<=) $1"
+			   " AND s.ends_at OPERATOR(pg_catalog.<=) ($1 OPERATOR(pg_catalog.-) l.auto_remove_grace)"
+			   " ORDER BY s.ends_at, s.location_id, s.subscription_id"
+			   " LIMIT $2 FOR UPDATE OF s SKIP LOCKED",
+			   2, claim_types);
+	n = CoworkExecute(claim_plan, values, NULL, SPI_OK_SELECT, 0);
+	if (n == 0)
+		return 0;
+	locations = palloc(sizeof(Datum) * n);
+	subscriptions = palloc(sizeof(Datum) * n);
+	for (int i = 0; i < n; i++)
+	{
+		locations[i] = Int64GetDatum(spi_int8(i, 1));
+		subscriptions[i] = Int64GetDatum(spi_int8(i, 2));
+	}
+	location_array = construct_array(locations, n, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
+	subscription_array = construct_array(subscriptions, n, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
+	values[0] = PointerGetDatum(location_array);
+	values[1] = PointerGetDatum(subscription_array);
+	values[2] = TimestampTzGetDatum(as_of);
+
+	/*
+	 * 2. Lock the members these subscriptions cover, in key order, and note
+	 * for each the latest-ending of them (the event's reason).
+	 */
+	CoworkPlan(&lock_plan,
+			   "WITH due AS ("
+			   "  SELECT s.location_id, s.subscription_id, s.person_id, s.company_id, s.ends_at"
+			   "  FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2)) AS d(location_id, subscription_id)"
+			   "  JOIN cowork.subscription s ON s.location_id OPERATOR(pg_catalog.=) d.location_id"
+			   "   AND s.subscription_id OPERATOR(pg_catalog.=) d.subscription_id"
+			   "  JOIN cowork.plan p ON p.location_id OPERATOR(pg_catalog.=) s.location_id"
+			   "   AND p.plan_id OPERATOR(pg_catalog.=) s.plan_id AND p.grants_membership),"
+			   " covered AS ("
+			   "  SELECT c.location_id, c.person_id, d.subscription_id, d.ends_at"
+			   "  FROM due d JOIN cowork.customer c ON c.location_id OPERATOR(pg_catalog.=) d.location_id"
+			   "   AND c.person_id OPERATOR(pg_catalog.=) d.person_id"
+			   "  UNION ALL"
+			   "  SELECT c.location_id, c.person_id, d.subscription_id, d.ends_at"
+			   "  FROM due d JOIN cowork.customer c ON c.location_id OPERATOR(pg_catalog.=) d.location_id"
+			   "   AND c.company_id OPERATOR(pg_catalog.=) d.company_id),"
+			   " latest AS ("
+			   "  SELECT DISTINCT ON (location_id, person_id) location_id, person_id, subscription_id"
+			   "  FROM covered ORDER BY location_id, person_id, ends_at DESC)"
+			   " SELECT c.location_id, c.person_id, l.subscription_id"
+			   " FROM cowork.customer c JOIN latest l"
+			   " ON c.location_id OPERATOR(pg_catalog.=) l.location_id"
+			   " AND c.person_id OPERATOR(pg_catalog.=) l.person_id"
+			   " WHERE c.status OPERATOR(pg_catalog.=) 'member'::cowork.customer_status"
+			   " ORDER BY c.location_id, c.person_id"
+			   " FOR UPDATE OF c",
+			   2, batch_types);
+	candidates = CoworkExecute(lock_plan, values, NULL, SPI_OK_SELECT, 0);
+
+	ctl.keysize = sizeof(DemotionKey);
+	ctl.entrysize = sizeof(Demotion);
+	ctl.hcxt = CurrentMemoryContext;
+	demotions = hash_create("cowork demotions", Max(candidates, 16), &ctl,
+							HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	for (int i = 0; i < candidates; i++)
+	{
+		DemotionKey key = {spi_int8(i, 1), spi_int8(i, 2)};
+		Demotion   *d = hash_search(demotions, &key, HASH_ENTER, NULL);
+
+		snprintf(d->detail, sizeof(d->detail), INT64_FORMAT, spi_int8(i, 3));
+	}
+
+	/*
+	 * 3. With the members locked and a fresh snapshot, demote those whose
+	 * conditions hold, in one statement: the triggers check each change and
+	 * log it with the subscription whose end caused it.
+	 */
+	if (candidates > 0)
+	{
+		CoworkPlan(&demote_plan,
+				   "WITH due AS ("
+				   "  SELECT s.location_id, s.subscription_id, s.person_id, s.company_id, s.ends_at"
+				   "  FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2)) AS d(location_id, subscription_id)"
+				   "  JOIN cowork.subscription s ON s.location_id OPERATOR(pg_catalog.=) d.location_id"
+				   "   AND s.subscription_id OPERATOR(pg_catalog.=) d.subscription_id"
+				   "  JOIN cowork.plan p ON p.location_id OPERATOR(pg_catalog.=) s.location_id"
+				   "   AND p.plan_id OPERATOR(pg_catalog.=) s.plan_id AND p.grants_membership),"
+				   " matched AS ("
+				   "  SELECT c.location_id, c.person_id, d.ends_at"
+				   "  FROM due d JOIN cowork.customer c ON c.location_id OPERATOR(pg_catalog.=) d.location_id"
+				   "   AND c.person_id OPERATOR(pg_catalog.=) d.person_id"
+				   "  UNION ALL"
+				   "  SELECT c.location_id, c.person_id, d.ends_at"
+				   "  FROM due d JOIN cowork.customer c ON c.location_id OPERATOR(pg_catalog.=) d.location_id"
+				   "   AND c.company_id OPERATOR(pg_catalog.=) d.company_id),"
+				   " covered AS ("
+				   "  SELECT location_id, person_id, pg_catalog.max(ends_at) AS ends_at"
+				   "  FROM matched GROUP BY location_id, person_id)"
+				   " UPDATE cowork.customer c"
+				   " SET status = 'nonmember'::cowork.customer_status"
+				   " FROM covered v, cowork.location l"
+				   " WHERE c.location_id OPERATOR(pg_catalog.=) v.location_id"
+				   " AND c.person_id OPERATOR(pg_catalog.=) v.person_id"
+				   " AND l.location_id OPERATOR(pg_catalog.=) c.location_id"
+				   " AND l.auto_remove_members"
+				   " AND c.status OPERATOR(pg_catalog.=) 'member'::cowork.customer_status"
+				   " AND NOT c.is_admin"
+				   " AND v.ends_at OPERATOR(pg_catalog.>) c.since"
+				   " AND NOT EXISTS (SELECT 1 FROM cowork.subscription s2 JOIN cowork.plan p2"
+				   "   ON p2.location_id OPERATOR(pg_catalog.=) s2.location_id"
+				   "   AND p2.plan_id OPERATOR(pg_catalog.=) s2.plan_id AND p2.grants_membership"
+				   "   WHERE s2.location_id OPERATOR(pg_catalog.=) c.location_id"
+				   "   AND s2.person_id OPERATOR(pg_catalog.=) c.person_id"
+				   "   AND (s2.ends_at IS NULL OR s2.ends_at OPERATOR(pg_catalog.>)"
+				   "        ($3 OPERATOR(pg_catalog.-) l.auto_remove_grace)))"
+				   " AND NOT EXISTS (SELECT 1 FROM cowork.subscription s3 JOIN cowork.plan p3"
+				   "   ON p3.location_id OPERATOR(pg_catalog.=) s3.location_id"
+				   "   AND p3.plan_id OPERATOR(pg_catalog.=) s3.plan_id AND p3.grants_membership"
+				   "   WHERE s3.location_id OPERATOR(pg_catalog.=) c.location_id"
+				   "   AND s3.company_id OPERATOR(pg_catalog.=) c.company_id"
+				   "   AND (s3.ends_at IS NULL OR s3.ends_at OPERATOR(pg_catalog.>)"
+				   "        ($3 OPERATOR(pg_catalog.-) l.auto_remove_grace)))",
+				   3, batch_types);
+		CoworkBeginBatch(CAUSE_AUTO_REMOVE, demotion_detail, demotions);
+		PG_TRY();
+		{
+			*moved += CoworkExecute(demote_plan, values, NULL, SPI_OK_UPDATE, 0);
+		}
+		PG_FINALLY();
+		{
+			CoworkEndBatch();
+		}
+		PG_END_TRY();
+	}
+
+	/* 4. The ends of this batch are handled. */
+	CoworkPlan(&mark_plan,
+			   "UPDATE cowork.subscription s SET end_processed_at = pg_catalog.now()"
+			   " FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2)) AS d(location_id, subscription_id)"
+			   " WHERE s.location_id OPERATOR(pg_catalog.=) d.location_id"
+			   " AND s.subscription_id OPERATOR(pg_catalog.=) d.subscription_id",
+			   2, batch_types);
+	CoworkExecute(mark_plan, values, NULL, SPI_OK_UPDATE, 0);
+
+	hash_destroy(demotions);
+	pfree(locations);
+	pfree(subscriptions);
+	return n;
+}
+
+/* Raise 22023 for a batch size that is not positive. */
+static void
+check_batch_size(int batch_size)
+{
+	if (batch_size <= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("batch_size must be positive, not %d", batch_size)));
+}
+
+/*
+ * run_auto_remove(as_of timestamptz DEFAULT now()) returns bigint: every
+ * due end, in this transaction; how many members became nonmembers.
+ */
+Datum
+cowork_run_auto_remove(PG_FUNCTION_ARGS)
+{
+	static const char *const argnames[] = {"as_of"};
+	TimestampTz as_of;
+	int64		moved = 0;
+
+	CoworkRequireArgs(fcinfo, argnames, 1);
+	as_of = PG_GETARG_TIMESTAMPTZ(0);
+	CoworkSPIConnect();
+	while (end_batch(as_of, 10000, &moved) > 0)
+		CHECK_FOR_INTERRUPTS();
+	CoworkSPIFinish();
+	PG_RETURN_INT64(moved);
+}
+
+/*
+ * CALL run_maintenance(as_of timestamptz DEFAULT now(), batch_size integer
+ * DEFAULT 1000): the starts that have come, then the due ends, batch_size
+ * subscriptions at a time, each batch committed.  Inside a transaction
+ * block (where it cannot commit) it does the same in that transaction.
+ */
+Datum
+cowork_run_maintenance(PG_FUNCTION_ARGS)
+{
+	static const char *const argnames[] = {"as_of", "batch_size"};
+	TimestampTz as_of;
+	int			batch_size;
+	bool		nonatomic;
+	int64		started = 0;
+	int64		moved = 0;
+	int			n;
+
+	CoworkRequireArgs(fcinfo, argnames, 2);
+	as_of = PG_GETARG_TIMESTAMPTZ(0);
+	batch_size = PG_GETARG_INT32(1);
+	check_batch_size(batch_size);
+
+	nonatomic = fcinfo->context && IsA(fcinfo->context, CallContext) &&
+		!castNode(CallContext, fcinfo->context)->atomic;
+	if (SPI_connect_ext(nonatomic ? SPI_OPT_NONATOMIC : 0) != SPI_OK_CONNECT)
+		elog(ERROR, "cowork: SPI_connect failed");
+
+	do
+	{
+		n = start_batch(as_of, batch_size);
+		started += n;
+		if (nonatomic)
+			SPI_commit();
+		CHECK_FOR_INTERRUPTS();
+	} while (n > 0);
+
+	do
+	{
+		n = end_batch(as_of, batch_size, &moved);
+		if (nonatomic)
+			SPI_commit();
+		CHECK_FOR_INTERRUPTS();
+	} while (n > 0);
+
+	CoworkSPIFinish();
+	ereport(NOTICE,
+			(errmsg("cowork maintenance: " INT64_FORMAT " subscription starts handled, " INT64_FORMAT " members auto-removed",
+					started, moved)));
+	PG_RETURN_VOID();
+}
