@@ -73,7 +73,8 @@ SELECT (SELECT count(*) FROM cowork.person) AS persons,
 -- SELECT: the log is written with its owner's rights.
 CREATE ROLE regress_app;
 GRANT USAGE ON SCHEMA cowork TO regress_app;
-GRANT SELECT, INSERT, UPDATE ON cowork.location, cowork.person, cowork.customer TO regress_app;
+GRANT SELECT, INSERT, UPDATE ON cowork.location, cowork.person, cowork.customer,
+      cowork.company, cowork.plan, cowork.subscription, cowork.action TO regress_app;
 GRANT USAGE ON SEQUENCE cowork.location_location_id_seq, cowork.person_person_id_seq TO regress_app;
 GRANT SELECT ON cowork.customer_event TO regress_app;
 SET ROLE regress_app;

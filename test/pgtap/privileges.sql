@@ -11,10 +11,10 @@ SELECT cowork.invite_member(:loc, 'Grace Hopper', 'grace@example.com') AS grace 
 -- The documented grants (docs/reference.md, "Privileges").
 CREATE ROLE regress_app;
 GRANT USAGE ON SCHEMA cowork TO regress_app;
-GRANT SELECT, INSERT, UPDATE ON cowork.location, cowork.person, cowork.customer TO regress_app;
+GRANT SELECT, INSERT, UPDATE ON cowork.location, cowork.person, cowork.customer,
+      cowork.company, cowork.plan, cowork.subscription, cowork.action TO regress_app;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA cowork TO regress_app;
 GRANT SELECT ON ALL TABLES IN SCHEMA cowork TO regress_app;
-GRANT SELECT, INSERT, UPDATE ON cowork.action TO regress_app;
 CREATE ROLE regress_report;
 GRANT USAGE ON SCHEMA cowork TO regress_report;
 GRANT SELECT ON cowork.members, cowork.nonmembers, cowork.customer_events,
