@@ -207,7 +207,8 @@ process_start(const Subscription *sub)
 /*
  * BEFORE INSERT OR UPDATE FOR EACH ROW on cowork.subscription: a moved end
  * date is handled again by the next sweep; a subscription that ends when
- * it starts (ended before it began) never starts.
+ * it starts (ended before it began) never starts, and its end is handled
+ * like any other.
  */
 Datum
 cowork_subscription_check_trigger(PG_FUNCTION_ARGS)
@@ -271,15 +272,12 @@ cowork_subscription_check_trigger(PG_FUNCTION_ARGS)
 	if (isnull && !starts_null && !ends_null &&
 		DatumGetTimestampTz(ends_at) <= DatumGetTimestampTz(starts_at))
 	{
-		/* Ended before it began: its start and end are no events. */
-		Datum		now = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
-
-		ncols = 0;
+		/*
+		 * Ended before it began: it never starts.  Its end is an end like
+		 * any other (the sweep handles it), as one rule wants.
+		 */
 		cols[ncols] = start_done_att;
-		values[ncols] = now;
-		nulls[ncols++] = false;
-		cols[ncols] = end_done_att;
-		values[ncols] = now;
+		values[ncols] = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
 		nulls[ncols++] = false;
 	}
 
@@ -404,8 +402,9 @@ cowork_end_subscription(PG_FUNCTION_ARGS)
 	if (!open_ended && current_end <= GetCurrentTransactionStartTimestamp())
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("subscription " INT64_FORMAT " has ended already, at %s",
-						PG_GETARG_INT64(0), timestamptz_to_str(current_end))));
+				 errmsg("subscription " INT64_FORMAT " has ended already",
+						PG_GETARG_INT64(0)),
+				 errdetail("It ended at %s.", timestamptz_to_str(current_end))));
 
 	/* Ended before it starts: it never runs. */
 	if (ends_at < starts_at)
