@@ -1,7 +1,7 @@
 -- The schema contract (SPEC sections 6 and 7): tables, columns, keys,
 -- types, functions, views, triggers, comments, pg_dump membership.
 BEGIN;
-SELECT plan(118);
+SELECT plan(138);
 
 SELECT has_schema('cowork');
 SELECT has_extension('cowork');
@@ -17,7 +17,19 @@ SELECT enum_has_labels('cowork', 'visibility', ARRAY['public', 'network_members'
        'location_members', 'admins']);
 
 -- Tables and columns
-SELECT tables_are('cowork', ARRAY['location', 'person', 'customer', 'customer_event', 'action']);
+SELECT tables_are('cowork', ARRAY['location', 'person', 'customer', 'customer_event', 'action',
+       'company', 'plan', 'subscription']);
+SELECT columns_are('cowork', 'company', ARRAY['location_id', 'company_id', 'name', 'created_at']);
+SELECT columns_are('cowork', 'plan', ARRAY['location_id', 'plan_id', 'name', 'grants_membership', 'created_at']);
+SELECT col_default_is('cowork', 'plan', 'grants_membership', 'true', 'plans grant membership unless said otherwise');
+SELECT columns_are('cowork', 'subscription', ARRAY['location_id', 'subscription_id', 'plan_id', 'person_id',
+       'company_id', 'starts_at', 'ends_at', 'ended_by', 'ended_at', 'start_processed_at',
+       'end_processed_at', 'created_at']);
+SELECT col_is_pk('cowork', 'subscription', ARRAY['location_id', 'subscription_id']::name[], 'subscriptions are keyed by location');
+SELECT fk_ok('cowork', 'customer', ARRAY['location_id', 'company_id'], 'cowork', 'company', ARRAY['location_id', 'company_id']);
+SELECT fk_ok('cowork', 'subscription', ARRAY['location_id', 'plan_id'], 'cowork', 'plan', ARRAY['location_id', 'plan_id']);
+SELECT has_index('cowork', 'subscription', 'subscription_start_due_idx', 'starts_at'::name, 'due starts are found by index');
+SELECT has_index('cowork', 'subscription', 'subscription_end_due_idx', 'ends_at'::name, 'due ends are found by index');
 SELECT columns_are('cowork', 'action', ARRAY['location_id', 'action_id', 'person_id', 'kind',
        'state', 'amount', 'reference', 'created_at', 'completed_at']);
 SELECT col_type_is('cowork', 'action', 'kind', 'cowork.action_kind', 'cowork.action.kind is cowork.action_kind');
@@ -87,8 +99,16 @@ SELECT has_function('cowork', 'create_location', ARRAY['text', 'text']);
 SELECT function_returns('cowork', 'create_location', ARRAY['text', 'text'], 'bigint');
 SELECT has_function('cowork', 'add_nonmember', ARRAY['bigint', 'text', 'text', 'text']);
 SELECT function_returns('cowork', 'add_nonmember', ARRAY['bigint', 'text', 'text', 'text'], 'bigint');
-SELECT has_function('cowork', 'invite_member', ARRAY['bigint', 'text', 'text', 'text']);
-SELECT function_returns('cowork', 'invite_member', ARRAY['bigint', 'text', 'text', 'text'], 'bigint');
+SELECT has_function('cowork', 'invite_member', ARRAY['bigint', 'text', 'text', 'text', 'bigint']);
+SELECT function_returns('cowork', 'invite_member', ARRAY['bigint', 'text', 'text', 'text', 'bigint'], 'bigint');
+SELECT function_returns('cowork', 'create_company', ARRAY['bigint', 'text'], 'bigint');
+SELECT function_returns('cowork', 'create_plan', ARRAY['bigint', 'text', 'boolean'], 'bigint');
+SELECT function_returns('cowork', 'subscribe', ARRAY['bigint', 'bigint', 'bigint', 'timestamp with time zone', 'timestamp with time zone'], 'bigint');
+SELECT function_returns('cowork', 'subscribe_company', ARRAY['bigint', 'bigint', 'bigint', 'timestamp with time zone', 'timestamp with time zone'], 'bigint');
+SELECT function_returns('cowork', 'end_subscription', ARRAY['bigint', 'timestamp with time zone'], 'void');
+SELECT function_returns('cowork', 'run_auto_remove', ARRAY['timestamp with time zone'], 'bigint');
+SELECT is((SELECT prokind::text FROM pg_proc WHERE oid = 'cowork.run_maintenance(timestamptz, integer)'::regprocedure),
+          'p', 'run_maintenance is a procedure (it commits between batches)');
 SELECT has_function('cowork', 'remove_member', ARRAY['bigint', 'bigint']);
 SELECT function_returns('cowork', 'remove_member', ARRAY['bigint', 'bigint'], 'void');
 SELECT has_function('cowork', 'delete_nonmember', ARRAY['bigint', 'bigint']);
@@ -112,8 +132,8 @@ SELECT is(
        FROM pg_proc p
       WHERE p.pronamespace = 'cowork'::regnamespace
         AND p.proname IN ('add_nonmember', 'invite_member', 'remove_member',
-                          'delete_nonmember', 'restore_member', 'status_of')),
-    '{{location_id,full_name},{location_id,person_id},{location_id,full_name},{location_id,person_id},{location_id,person_id},{location_id,person_id}}',
+                          'delete_nonmember', 'restore_member', 'status_of', 'subscribe')),
+    '{{location_id,full_name},{location_id,person_id},{location_id,full_name},{location_id,person_id},{location_id,person_id},{location_id,person_id},{location_id,person_id}}',
     'every function takes location_id first');
 SELECT is_empty($$
     SELECT p.oid::regprocedure FROM pg_proc p
@@ -144,6 +164,8 @@ SELECT trigger_is('cowork', 'customer', 'customer_event', 'cowork', 'customer_ev
 SELECT trigger_is('cowork', 'customer_event', 'customer_event_append_only', 'cowork', 'append_only_trigger');
 SELECT trigger_is('cowork', 'action', 'action_state', 'cowork', 'action_state_trigger');
 SELECT trigger_is('cowork', 'customer', 'customer_no_truncate', 'cowork', 'append_only_trigger');
+SELECT trigger_is('cowork', 'subscription', 'subscription_rules', 'cowork', 'subscription_check_trigger');
+SELECT trigger_is('cowork', 'subscription', 'subscription_start', 'cowork', 'subscription_trigger');
 SELECT trigger_is('cowork', 'action', 'action_status', 'cowork', 'action_trigger');
 SELECT trigger_is('cowork', 'customer_event', 'customer_event_no_truncate', 'cowork', 'append_only_trigger');
 SELECT is(
@@ -213,6 +235,8 @@ SELECT function_privs_are('cowork', 'person_trigger', ARRAY[]::text[], 'public',
 SELECT function_privs_are('cowork', 'customer_check_trigger', ARRAY[]::text[], 'public', ARRAY[]::text[]);
 SELECT function_privs_are('cowork', 'customer_event_trigger', ARRAY[]::text[], 'public', ARRAY[]::text[]);
 SELECT function_privs_are('cowork', 'action_trigger', ARRAY[]::text[], 'public', ARRAY[]::text[]);
+SELECT function_privs_are('cowork', 'run_auto_remove', ARRAY['timestamp with time zone'], 'public', ARRAY[]::text[]);
+SELECT table_privs_are('cowork', 'subscription', 'public', ARRAY[]::text[]);
 SELECT function_privs_are('cowork', 'add_nonmember', ARRAY['bigint', 'text', 'text', 'text'], 'public', ARRAY['EXECUTE']);
 
 SELECT * FROM finish();
