@@ -36,6 +36,7 @@ SELECT l.name AS location, m.full_name AS member, m.email
 SELECT l.name AS location, n.full_name AS nonmember, n.email
   FROM cowork.nonmembers n JOIN cowork.location l USING (location_id) ORDER BY l.location_id, n.full_name;
 
+SELECT max(event_id) AS setup_events FROM cowork.customer_event \gset
 \echo
 \echo '== Transitions'
 \echo 'Alan Turing leaves Riverside Hub: remove_member (member -> nonmember)'
@@ -46,6 +47,18 @@ SELECT cowork.restore_member(:riverside, :linus) \gset
 SELECT cowork.delete_nonmember(:riverside, :dennis) \gset
 \echo 'Ken Thompson becomes a member at Old Town Loft by a direct UPDATE, checked by the same rules'
 UPDATE cowork.customer SET status = 'member' WHERE location_id = :oldtown AND person_id = :ken;
+\echo 'Margaret Hamilton buys the Hot desk plan: a membership subscription makes her a member'
+SELECT cowork.create_plan(:riverside, 'Hot desk') AS hotdesk \gset
+SELECT cowork.subscribe(:riverside, :margaret, :hotdesk) \gset
+\echo 'Radia Perlman had a plan at Old Town Loft from 30 days ago to yesterday, entered only today:'
+SELECT cowork.create_plan(:oldtown, 'Fixed desk') AS fixeddesk \gset
+SELECT cowork.subscribe(:oldtown, :radia, :fixeddesk, now() - interval '30 days', now() - interval '1 day') \gset
+SELECT cowork.status_of(:oldtown, :radia) AS "Radia, once entered";
+\echo '... and the maintenance run (what pg_cron calls) ends that membership:'
+CALL cowork.run_maintenance();
+SELECT cowork.status_of(:oldtown, :radia) AS "Radia, after the run";
+\echo 'Alan Turing books a room at Old Town Loft: a completed booking makes him a nonmember there'
+SELECT cowork.record_action(:oldtown, :alan, 'room_booking', amount => 25) \gset
 \echo 'Deleting a member directly is refused, with the way to do it:'
 \set ON_ERROR_STOP off
 SELECT cowork.delete_nonmember(:oldtown, :barbara) \gset
@@ -67,5 +80,5 @@ SELECT e.event_id, l.name AS location, p.full_name, e.from_status, e.to_status, 
   FROM cowork.customer_events e
   JOIN cowork.location l USING (location_id)
   JOIN cowork.person p USING (person_id)
- WHERE e.from_status IS NOT NULL
+ WHERE e.event_id > :setup_events
  ORDER BY e.event_id;
