@@ -100,14 +100,14 @@ RETURNS trigger
 AS 'MODULE_PATHNAME', 'cowork_subscription_check_trigger'
 LANGUAGE C;
 COMMENT ON FUNCTION @extschema@.subscription_check_trigger() IS
-'BEFORE INSERT OR UPDATE on cowork.subscription: a moved end date is handled again; a subscription ended before its start never starts';
+'BEFORE INSERT OR UPDATE on cowork.subscription: a subscription ended before its start never starts';
 
 CREATE FUNCTION @extschema@.subscription_trigger()
 RETURNS trigger
 AS 'MODULE_PATHNAME', 'cowork_subscription_trigger'
 LANGUAGE C;
 COMMENT ON FUNCTION @extschema@.subscription_trigger() IS
-'AFTER INSERT OR UPDATE on cowork.subscription: a started membership subscription makes its people members';
+'AFTER INSERT OR UPDATE on cowork.subscription: a started membership subscription makes its people members; the end date is queued for the sweep';
 
 --------------------------------------------------------------------------
 -- Tables
@@ -381,7 +381,6 @@ CREATE TABLE @extschema@.subscription (
     ended_by           text,
     ended_at           timestamptz,
     start_processed_at timestamptz,
-    end_processed_at   timestamptz,
     created_at         timestamptz NOT NULL DEFAULT pg_catalog.now(),
     CONSTRAINT subscription_pkey PRIMARY KEY (location_id, subscription_id),
     CONSTRAINT subscription_plan_fkey FOREIGN KEY (location_id, plan_id)
@@ -405,7 +404,6 @@ COMMENT ON COLUMN @extschema@.subscription.ends_at IS 'When it ends; NULL while 
 COMMENT ON COLUMN @extschema@.subscription.ended_by IS 'The role that ended it early (end_subscription, remove_member); NULL when it runs to its end date';
 COMMENT ON COLUMN @extschema@.subscription.ended_at IS 'When it was ended early';
 COMMENT ON COLUMN @extschema@.subscription.start_processed_at IS 'When its start made its people members (NULL: not yet)';
-COMMENT ON COLUMN @extschema@.subscription.end_processed_at IS 'When auto-removal handled its end (NULL: not yet)';
 COMMENT ON COLUMN @extschema@.subscription.created_at IS 'When it was recorded';
 COMMENT ON CONSTRAINT subscription_pkey ON @extschema@.subscription IS 'Subscriptions are keyed by location';
 COMMENT ON CONSTRAINT subscription_plan_fkey ON @extschema@.subscription IS 'A subscription is to a plan of the same location';
@@ -418,10 +416,6 @@ CREATE INDEX subscription_start_due_idx ON @extschema@.subscription (starts_at)
     WHERE start_processed_at IS NULL;
 COMMENT ON INDEX @extschema@.subscription_start_due_idx IS
 'The subscriptions whose start is still to be handled: a maintenance run with nothing due reads nothing else';
-CREATE INDEX subscription_end_due_idx ON @extschema@.subscription (ends_at)
-    WHERE end_processed_at IS NULL AND ends_at IS NOT NULL;
-COMMENT ON INDEX @extschema@.subscription_end_due_idx IS
-'The subscriptions whose end is still to be handled, by end date';
 CREATE INDEX subscription_person_idx ON @extschema@.subscription (location_id, person_id)
     WHERE person_id IS NOT NULL;
 COMMENT ON INDEX @extschema@.subscription_person_idx IS
@@ -434,16 +428,36 @@ CREATE INDEX subscription_plan_idx ON @extschema@.subscription (location_id, pla
 COMMENT ON INDEX @extschema@.subscription_plan_idx IS
 'Serves the foreign key from cowork.plan';
 
+CREATE TABLE @extschema@.subscription_end_due (
+    location_id     bigint NOT NULL,
+    subscription_id bigint NOT NULL,
+    person_id       bigint,
+    company_id      bigint,
+    ends_at         timestamptz NOT NULL,
+    CONSTRAINT subscription_end_due_pkey PRIMARY KEY (location_id, subscription_id)
+);
+COMMENT ON TABLE @extschema@.subscription_end_due IS
+'The subscription ends that auto-removal has still to handle: a row per subscription with an end date, kept by the subscription trigger, deleted by the sweep that handles it';
+COMMENT ON COLUMN @extschema@.subscription_end_due.location_id IS 'The location';
+COMMENT ON COLUMN @extschema@.subscription_end_due.subscription_id IS 'The subscription';
+COMMENT ON COLUMN @extschema@.subscription_end_due.person_id IS 'Its person, for a person''s subscription';
+COMMENT ON COLUMN @extschema@.subscription_end_due.company_id IS 'Its company, for a company''s subscription';
+COMMENT ON COLUMN @extschema@.subscription_end_due.ends_at IS 'Its end date';
+COMMENT ON CONSTRAINT subscription_end_due_pkey ON @extschema@.subscription_end_due IS 'One pending end per subscription';
+CREATE INDEX subscription_end_due_ends_idx ON @extschema@.subscription_end_due (ends_at);
+COMMENT ON INDEX @extschema@.subscription_end_due_ends_idx IS
+'The pending ends by date: a run with nothing due reads one index page';
+
 CREATE TRIGGER subscription_rules
     BEFORE INSERT OR UPDATE ON @extschema@.subscription
     FOR EACH ROW EXECUTE FUNCTION @extschema@.subscription_check_trigger();
 COMMENT ON TRIGGER subscription_rules ON @extschema@.subscription IS
-'An end date moved reopens the handling of the end; a subscription ended before its start never starts';
+'A subscription ended before its start never starts';
 CREATE TRIGGER subscription_start
     AFTER INSERT OR UPDATE OF starts_at, ends_at ON @extschema@.subscription
     FOR EACH ROW EXECUTE FUNCTION @extschema@.subscription_trigger();
 COMMENT ON TRIGGER subscription_start ON @extschema@.subscription IS
-'A membership subscription that has started makes its people members at once; one that starts later holds off auto-removal of its people';
+'A membership subscription that has started makes its people members at once; its end date is queued for auto-removal (cowork.subscription_end_due)';
 
 -- Customer data is user data: pg_dump keeps the rows and the sequences.
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.location', '');
@@ -461,6 +475,7 @@ SELECT pg_catalog.pg_extension_config_dump('@extschema@.plan', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.plan_plan_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.subscription', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.subscription_subscription_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.subscription_end_due', '');
 
 COMMENT ON SEQUENCE @extschema@.location_location_id_seq IS 'Identifiers of cowork.location';
 COMMENT ON SEQUENCE @extschema@.person_person_id_seq IS 'Identifiers of cowork.person';

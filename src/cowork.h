@@ -69,7 +69,7 @@ typedef struct StatusChange
 
 /* For a statement that changes many customers (the sweep): see below. */
 typedef const char *(*BatchDetailFn) (int64 location_id, int64 person_id,
-									  void *arg);
+									  int64 company_id, void *arg);
 
 /* transitions.c */
 extern const char *CustomerStatusName(CustomerStatus status);
@@ -79,6 +79,9 @@ extern Oid	CoworkCustomerOwner(void);
 extern void CoworkBeginBatch(TransitionCause cause, BatchDetailFn detail_fn,
 							 void *arg);
 extern void CoworkEndBatch(void);
+
+/* sweep.c */
+extern void CoworkLockSubscriptions(int64 location_id, bool exclusive);
 
 /* email.c */
 extern char *CoworkNormalizeEmail(const char *email, bool missing_ok);

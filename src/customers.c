@@ -269,6 +269,12 @@ move_customer(FunctionCallInfo fcinfo, CustomerStatus target,
 	change.person_id = PG_GETARG_INT64(1);
 	change.target = target;
 	change.cause = cause;
+	/*
+	 * remove_member writes subscriptions: take the location's subscription
+	 * lock before the customer's row, in the sweep's order.
+	 */
+	if (cause == CAUSE_REMOVE_MEMBER)
+		CoworkLockSubscriptions(change.location_id, false);
 	CoworkSetStatus(&change);
 	if (cause == CAUSE_REMOVE_MEMBER)
 	{

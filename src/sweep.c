@@ -13,8 +13,9 @@
  * that passes it.  Its people (the person, or the company's members who
  * are not removed) become members, the membership dating from starts_at.
  *
- * Ends.  A subscription's end is handled once (end_processed_at), by the
- * first sweep at least the location's grace after ends_at.  A member it
+ * Ends.  A subscription's end date is queued (cowork.subscription_end_due,
+ * kept by the subscription trigger) and handled once, by the first sweep at
+ * least the location's grace after it, which deletes it from the queue.  A member it
  * covers becomes a nonmember when all of these hold:
  *	- the location has auto_remove_members on, and the member is no admin;
  *	- the subscription ended after their membership began (customer.since):
@@ -23,18 +24,23 @@
  *	  later than as_of minus the grace, or none (running, or starting later).
  * Ending early (end_subscription) is just an earlier ends_at: one rule.
  *
- * Concurrency.  Due subscriptions are claimed FOR UPDATE SKIP LOCKED, so
- * concurrent sweeps share the work and never handle one twice.  The
- * members a batch may demote are locked (FOR UPDATE) before the conditions
- * are evaluated, in a statement of its own, with a fresh snapshot; every
- * writer of subscriptions locks the customers they cover (the subscription
- * trigger: FOR SHARE, or FOR UPDATE when it promotes).  So a subscription
- * committed before the sweep's lock is seen by it, and one that waited for
- * the lock comes after the demotion: either way a serial order.
+ * Concurrency.  Due ends are claimed FOR UPDATE SKIP LOCKED, so concurrent
+ * sweeps share the work and never handle one twice.  A batch takes, for
+ * each location it touches, an exclusive transaction-level advisory lock
+ * before it judges anyone there, and judges in a statement of its own, with
+ * a fresh snapshot; every writer of a subscription takes the same lock in
+ * shared mode (the subscription trigger; remove_member before it changes
+ * the customer).  So a subscription committed before the sweep's lock is
+ * seen by it, and one that waited for the lock comes after the demotion and
+ * promotes again: either way a serial order.  Changes made by
+ * administrators to the customer row itself are re-checked by the UPDATE
+ * (EvalPlanQual).
  *
- * A batch is one set-based UPDATE, with its reason for each row given by a
- * batch cause (CoworkBeginBatch); run_maintenance commits after each batch,
- * so a run killed half-way leaves whole batches, and the next run finishes.
+ * A batch is three statements: claim (delete from the queue), lock the
+ * locations, and one set-based UPDATE, with the reason for each row given by
+ * a batch cause (CoworkBeginBatch).  run_maintenance commits after each
+ * batch, so a run killed half-way leaves whole batches, and the next run
+ * finishes.
  *
  *-------------------------------------------------------------------------
  */
@@ -49,6 +55,7 @@
 #include "nodes/parsenodes.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/fmgrprotos.h"
 #include "utils/hsearch.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -113,30 +120,62 @@ spi_subscriptions(int n)
 	"s.location_id, s.subscription_id, s.person_id, s.company_id, s.starts_at," \
 	" p.grants_membership"
 
+/* The class of cowork's advisory locks (the first key): 'cowk'. */
+#define COWORK_LOCK_CLASS	0x636f776b
+
 /*
- * Lock the customers a subscription covers (its person, or its company's
- * members), so that a sweep deciding about them waits for this
- * transaction, or this one for the sweep.
+ * Take the transaction-level advisory lock on the subscriptions of a
+ * location: shared for a writer of subscriptions, exclusive for a sweep
+ * batch about to judge the location's members.  The second key is the
+ * location id folded to 32 bits (two locations may share a lock; that only
+ * serialises them more).
+ */
+void
+CoworkLockSubscriptions(int64 location_id, bool exclusive)
+{
+	Datum		key2 = Int32GetDatum((int32) (location_id ^ (location_id >> 32)));
+
+	if (exclusive)
+		DirectFunctionCall2(pg_advisory_xact_lock_int4,
+							Int32GetDatum(COWORK_LOCK_CLASS), key2);
+	else
+		DirectFunctionCall2(pg_advisory_xact_lock_shared_int4,
+							Int32GetDatum(COWORK_LOCK_CLASS), key2);
+}
+
+/*
+ * Keep the queue of pending ends in step with a subscription's end date:
+ * queued (again) when it has one, dropped when it has none.
  */
 static void
-lock_covered_customers(const Subscription *sub)
+queue_end(int64 location_id, int64 subscription_id)
 {
-	static SPIPlanPtr plan = NULL;
-	Oid			argtypes[3] = {INT8OID, INT8OID, INT8OID};
-	Datum		values[3];
-	char		nulls[3] = {' ', ' ', ' '};
+	static SPIPlanPtr upsert_plan = NULL;
+	static SPIPlanPtr delete_plan = NULL;
+	Oid			argtypes[2] = {INT8OID, INT8OID};
+	Datum		values[2];
 
-	values[0] = Int64GetDatum(sub->location_id);
-	values[1] = Int64GetDatum(sub->person_id);
-	values[2] = Int64GetDatum(sub->company_id);
-	CoworkPlan(&plan,
-			   "SELECT 1 FROM cowork.customer"
+	values[0] = Int64GetDatum(location_id);
+	values[1] = Int64GetDatum(subscription_id);
+	CoworkPlan(&upsert_plan,
+			   "INSERT INTO cowork.subscription_end_due"
+			   " (location_id, subscription_id, person_id, company_id, ends_at)"
+			   " SELECT location_id, subscription_id, person_id, company_id, ends_at"
+			   " FROM cowork.subscription"
 			   " WHERE location_id OPERATOR(pg_catalog.=) $1"
-			   " AND (person_id OPERATOR(pg_catalog.=) $2"
-			   " OR company_id OPERATOR(pg_catalog.=) $3)"
-			   " ORDER BY person_id FOR SHARE",
-			   3, argtypes);
-	CoworkExecute(plan, values, nulls, SPI_OK_SELECT, 0);
+			   " AND subscription_id OPERATOR(pg_catalog.=) $2 AND ends_at IS NOT NULL"
+			   " ON CONFLICT (location_id, subscription_id)"
+			   " DO UPDATE SET ends_at = EXCLUDED.ends_at",
+			   2, argtypes);
+	if (CoworkExecute(upsert_plan, values, NULL, SPI_OK_INSERT, 0) == 0)
+	{
+		CoworkPlan(&delete_plan,
+				   "DELETE FROM cowork.subscription_end_due"
+				   " WHERE location_id OPERATOR(pg_catalog.=) $1"
+				   " AND subscription_id OPERATOR(pg_catalog.=) $2",
+				   2, argtypes);
+		CoworkExecute(delete_plan, values, NULL, SPI_OK_DELETE, 0);
+	}
 }
 
 /*
@@ -205,10 +244,9 @@ process_start(const Subscription *sub)
 }
 
 /*
- * BEFORE INSERT OR UPDATE FOR EACH ROW on cowork.subscription: a moved end
- * date is handled again by the next sweep; a subscription that ends when
- * it starts (ended before it began) never starts, and its end is handled
- * like any other.
+ * BEFORE INSERT OR UPDATE FOR EACH ROW on cowork.subscription: a
+ * subscription that ends when it starts (ended before it began) never
+ * starts; its end is handled like any other.
  */
 Datum
 cowork_subscription_check_trigger(PG_FUNCTION_ARGS)
@@ -216,19 +254,12 @@ cowork_subscription_check_trigger(PG_FUNCTION_ARGS)
 	TriggerData *trigdata = (TriggerData *) fcinfo->context;
 	TupleDesc	tupdesc;
 	HeapTuple	row;
-	int			cols[2];
-	Datum		values[2];
-	bool		nulls[2];
-	int			ncols = 0;
 	bool		starts_null;
 	bool		ends_null;
-	bool		isnull;
+	bool		start_pending;
 	Datum		starts_at;
 	Datum		ends_at;
-	int			starts_att;
-	int			ends_att;
 	int			start_done_att;
-	int			end_done_att;
 
 	if (!CALLED_AS_TRIGGER(fcinfo))
 		elog(ERROR, "cowork_subscription_check_trigger: not called by trigger manager");
@@ -238,51 +269,29 @@ cowork_subscription_check_trigger(PG_FUNCTION_ARGS)
 		elog(ERROR, "cowork_subscription_check_trigger: must fire BEFORE INSERT OR UPDATE FOR EACH ROW");
 
 	tupdesc = RelationGetDescr(trigdata->tg_relation);
-	starts_att = SPI_fnumber(tupdesc, "starts_at");
-	ends_att = SPI_fnumber(tupdesc, "ends_at");
 	start_done_att = SPI_fnumber(tupdesc, "start_processed_at");
-	end_done_att = SPI_fnumber(tupdesc, "end_processed_at");
-	if (starts_att <= 0 || ends_att <= 0 || start_done_att <= 0 || end_done_att <= 0)
+	if (start_done_att <= 0)
 		elog(ERROR, "cowork: table \"%s\" is not a subscription table",
 			 RelationGetRelationName(trigdata->tg_relation));
 
 	row = TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event) ?
 		trigdata->tg_newtuple : trigdata->tg_trigtuple;
-	starts_at = SPI_getbinval(row, tupdesc, starts_att, &starts_null);
-	ends_at = SPI_getbinval(row, tupdesc, ends_att, &ends_null);
+	starts_at = SPI_getbinval(row, tupdesc, SPI_fnumber(tupdesc, "starts_at"), &starts_null);
+	ends_at = SPI_getbinval(row, tupdesc, SPI_fnumber(tupdesc, "ends_at"), &ends_null);
+	(void) SPI_getbinval(row, tupdesc, start_done_att, &start_pending);
 
-	if (TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event))
-	{
-		bool		old_null;
-		Datum		old_ends = SPI_getbinval(trigdata->tg_trigtuple, tupdesc,
-											 ends_att, &old_null);
-
-		if (old_null != ends_null ||
-			(!ends_null && DatumGetTimestampTz(old_ends) != DatumGetTimestampTz(ends_at)))
-		{
-			/* A new end date: the next sweep handles it. */
-			cols[ncols] = end_done_att;
-			values[ncols] = (Datum) 0;
-			nulls[ncols] = true;
-			ncols++;
-		}
-	}
-
-	(void) SPI_getbinval(row, tupdesc, start_done_att, &isnull);
-	if (isnull && !starts_null && !ends_null &&
+	if (start_pending && !starts_null && !ends_null &&
 		DatumGetTimestampTz(ends_at) <= DatumGetTimestampTz(starts_at))
 	{
 		/*
 		 * Ended before it began: it never starts.  Its end is an end like
 		 * any other (the sweep handles it), as one rule wants.
 		 */
-		cols[ncols] = start_done_att;
-		values[ncols] = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
-		nulls[ncols++] = false;
-	}
+		Datum		now = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
+		bool		isnull = false;
 
-	if (ncols > 0)
-		row = heap_modify_tuple_by_cols(row, tupdesc, ncols, cols, values, nulls);
+		row = heap_modify_tuple_by_cols(row, tupdesc, 1, &start_done_att, &now, &isnull);
+	}
 	return PointerGetDatum(row);
 }
 
@@ -311,9 +320,9 @@ fetch_subscription(int64 location_id, int64 subscription_id)
 
 /*
  * AFTER INSERT OR UPDATE OF starts_at, ends_at FOR EACH ROW on
- * cowork.subscription: a membership subscription whose start has come and
- * is not handled yet makes its people members now; one that starts later
- * locks its people, so that a concurrent sweep sees it or comes first.
+ * cowork.subscription: its end date goes to the queue of pending ends; a
+ * subscription whose start has come and is not handled yet makes its
+ * people members now (a plan that grants no membership: just marked).
  */
 Datum
 cowork_subscription_trigger(PG_FUNCTION_ARGS)
@@ -342,20 +351,19 @@ cowork_subscription_trigger(PG_FUNCTION_ARGS)
 	subscription_id = DatumGetInt64(SPI_getbinval(row, tupdesc,
 												  SPI_fnumber(tupdesc, "subscription_id"), &isnull));
 
+	/* A sweep judging this location's members comes before or after us. */
+	CoworkLockSubscriptions(location_id, false);
+
 	CoworkSPIConnect();
 	sub = fetch_subscription(location_id, subscription_id);
 	start_pending = sub != NULL &&
 		DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 7, &isnull));
-	if (sub != NULL && sub->grants_membership)
+	if (sub != NULL)
 	{
+		queue_end(location_id, subscription_id);
 		if (start_pending && sub->starts_at <= GetCurrentTransactionStartTimestamp())
 			process_start(sub);
-		else
-			lock_covered_customers(sub);
 	}
-	else if (sub != NULL && start_pending &&
-			 sub->starts_at <= GetCurrentTransactionStartTimestamp())
-		process_start(sub);		/* nothing to promote: just mark it */
 	CoworkSPIFinish();
 
 	return PointerGetDatum(NULL);
@@ -455,142 +463,181 @@ start_batch(TimestampTz as_of, int limit)
 	return n;
 }
 
-/* The batch of ends being handled: who is demoted for which subscription. */
-typedef struct DemotionKey
+/*
+ * The ends a batch handles, by person and by company: which subscription's
+ * end demotes a customer (the latest-ending that covers them).
+ */
+typedef struct EndKey
 {
 	int64		location_id;
-	int64		person_id;
-} DemotionKey;
+	int64		id;				/* person_id or company_id */
+} EndKey;
 
-typedef struct Demotion
+typedef struct EndEntry
 {
-	DemotionKey key;
+	EndKey		key;
+	int64		subscription_id;
+	TimestampTz ends_at;
+} EndEntry;
+
+typedef struct BatchEnds
+{
+	HTAB	   *by_person;
+	HTAB	   *by_company;
 	char		detail[32];
-} Demotion;
+} BatchEnds;
+
+static void
+note_end(HTAB *map, int64 location_id, int64 id, int64 subscription_id,
+		 TimestampTz ends_at)
+{
+	EndKey		key = {location_id, id};
+	bool		found;
+	EndEntry   *e = hash_search(map, &key, HASH_ENTER, &found);
+
+	if (!found || ends_at > e->ends_at)
+	{
+		e->subscription_id = subscription_id;
+		e->ends_at = ends_at;
+	}
+}
 
 /* BatchDetailFn: the subscription whose end demotes this customer. */
 static const char *
-demotion_detail(int64 location_id, int64 person_id, void *arg)
+demotion_detail(int64 location_id, int64 person_id, int64 company_id, void *arg)
 {
-	DemotionKey key = {location_id, person_id};
-	Demotion   *d = hash_search((HTAB *) arg, &key, HASH_FIND, NULL);
+	BatchEnds  *ends = (BatchEnds *) arg;
+	EndKey		pkey = {location_id, person_id};
+	EndKey		ckey = {location_id, company_id};
+	EndEntry   *p = hash_search(ends->by_person, &pkey, HASH_FIND, NULL);
+	EndEntry   *c = company_id ? hash_search(ends->by_company, &ckey, HASH_FIND, NULL) : NULL;
+	EndEntry   *e = (p && (!c || p->ends_at >= c->ends_at)) ? p : c;
 
-	return d ? d->detail : NULL;
+	if (e == NULL)
+		return NULL;
+	snprintf(ends->detail, sizeof(ends->detail), INT64_FORMAT, e->subscription_id);
+	return ends->detail;
+}
+
+static HTAB *
+end_map(const char *name, int n)
+{
+	HASHCTL		ctl;
+
+	ctl.keysize = sizeof(EndKey);
+	ctl.entrysize = sizeof(EndEntry);
+	ctl.hcxt = CurrentMemoryContext;
+	return hash_create(name, Max(n, 16), &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+}
+
+static int
+compare_int64(const void *a, const void *b)
+{
+	int64		x = *(const int64 *) a;
+	int64		y = *(const int64 *) b;
+
+	return (x > y) - (x < y);
 }
 
 /*
- * Handle the ends due by as_of, at most limit subscriptions; returns how
- * many subscriptions were claimed, and adds the members demoted to
- * *moved.
+ * Handle the ends due by as_of, at most limit of them; returns how many
+ * were claimed, and adds the members demoted to *moved.
  */
 static int
 end_batch(TimestampTz as_of, int limit, int64 *moved)
 {
 	static SPIPlanPtr claim_plan = NULL;
-	static SPIPlanPtr lock_plan = NULL;
 	static SPIPlanPtr demote_plan = NULL;
-	static SPIPlanPtr mark_plan = NULL;
 	Oid			claim_types[2] = {TIMESTAMPTZOID, INT4OID};
 	Oid			batch_types[3] = {INT8ARRAYOID, INT8ARRAYOID, TIMESTAMPTZOID};
 	Datum		values[3];
 	Datum	   *locations;
 	Datum	   *subscriptions;
-	ArrayType  *location_array;
-	ArrayType  *subscription_array;
-	HASHCTL		ctl;
-	HTAB	   *demotions;
+	int64	   *to_lock;
+	BatchEnds	ends;
 	int			n;
-	int			candidates;
+	int			grants = 0;
 
-	/* 1. Claim the due subscriptions no other run holds. */
+	/*
+	 * 1. Claim the due ends no other run holds: deleting them from the queue
+	 * is also marking them handled, committed with the batch.
+	 */
 	values[0] = TimestampTzGetDatum(as_of);
 	values[1] = Int32GetDatum(limit);
 	CoworkPlan(&claim_plan,
-			   "SELECT s.location_id, s.subscription_id"
-			   " FROM cowork.subscription s JOIN cowork.location l"
-			   " ON l.location_id OPERATOR(pg_catalog.=) s.location_id"
-			   " WHERE s.end_processed_at IS NULL AND s.ends_at OPERATOR(pg_catalog.<=) $1"
-			   " AND s.ends_at OPERATOR(pg_catalog.<=) ($1 OPERATOR(pg_catalog.-) l.auto_remove_grace)"
-			   " ORDER BY s.ends_at, s.location_id, s.subscription_id"
-			   " LIMIT $2 FOR UPDATE OF s SKIP LOCKED",
+			   "DELETE FROM cowork.subscription_end_due q"
+			   " USING (SELECT q2.location_id, q2.subscription_id,"
+			   "        COALESCE(p.grants_membership, false) AS grants"
+			   "   FROM cowork.subscription_end_due q2"
+			   "   JOIN cowork.location l ON l.location_id OPERATOR(pg_catalog.=) q2.location_id"
+			   "   LEFT JOIN cowork.subscription s ON s.location_id OPERATOR(pg_catalog.=) q2.location_id"
+			   "    AND s.subscription_id OPERATOR(pg_catalog.=) q2.subscription_id"
+			   "   LEFT JOIN cowork.plan p ON p.location_id OPERATOR(pg_catalog.=) s.location_id"
+			   "    AND p.plan_id OPERATOR(pg_catalog.=) s.plan_id"
+			   "  WHERE q2.ends_at OPERATOR(pg_catalog.<=) $1"
+			   "    AND q2.ends_at OPERATOR(pg_catalog.<=) ($1 OPERATOR(pg_catalog.-) l.auto_remove_grace)"
+			   "  ORDER BY q2.ends_at LIMIT $2 FOR UPDATE OF q2 SKIP LOCKED) x"
+			   " WHERE q.location_id OPERATOR(pg_catalog.=) x.location_id"
+			   " AND q.subscription_id OPERATOR(pg_catalog.=) x.subscription_id"
+			   " RETURNING q.location_id, q.subscription_id, q.person_id, q.company_id,"
+			   " q.ends_at, x.grants",
 			   2, claim_types);
-	n = CoworkExecute(claim_plan, values, NULL, SPI_OK_SELECT, 0);
+	n = CoworkExecute(claim_plan, values, NULL, SPI_OK_DELETE_RETURNING, 0);
 	if (n == 0)
 		return 0;
+
+	ends.by_person = end_map("cowork ends by person", n);
+	ends.by_company = end_map("cowork ends by company", n);
 	locations = palloc(sizeof(Datum) * n);
 	subscriptions = palloc(sizeof(Datum) * n);
+	to_lock = palloc(sizeof(int64) * n);
 	for (int i = 0; i < n; i++)
 	{
-		locations[i] = Int64GetDatum(spi_int8(i, 1));
-		subscriptions[i] = Int64GetDatum(spi_int8(i, 2));
-	}
-	location_array = construct_array(locations, n, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
-	subscription_array = construct_array(subscriptions, n, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
-	values[0] = PointerGetDatum(location_array);
-	values[1] = PointerGetDatum(subscription_array);
-	values[2] = TimestampTzGetDatum(as_of);
+		bool		isnull;
+		int64		location_id = spi_int8(i, 1);
+		int64		subscription_id = spi_int8(i, 2);
+		TimestampTz ends_at = DatumGetTimestampTz(SPI_getbinval(SPI_tuptable->vals[i],
+																SPI_tuptable->tupdesc, 5,
+																&isnull));
 
-	/*
-	 * 2. Lock the members these subscriptions cover, in key order, and note
-	 * for each the latest-ending of them (the event's reason).
-	 */
-	CoworkPlan(&lock_plan,
-			   "WITH due AS ("
-			   "  SELECT s.location_id, s.subscription_id, s.person_id, s.company_id, s.ends_at"
-			   "  FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2)) AS d(location_id, subscription_id)"
-			   "  JOIN cowork.subscription s ON s.location_id OPERATOR(pg_catalog.=) d.location_id"
-			   "   AND s.subscription_id OPERATOR(pg_catalog.=) d.subscription_id"
-			   "  JOIN cowork.plan p ON p.location_id OPERATOR(pg_catalog.=) s.location_id"
-			   "   AND p.plan_id OPERATOR(pg_catalog.=) s.plan_id AND p.grants_membership),"
-			   " covered AS ("
-			   "  SELECT c.location_id, c.person_id, d.subscription_id, d.ends_at"
-			   "  FROM due d JOIN cowork.customer c ON c.location_id OPERATOR(pg_catalog.=) d.location_id"
-			   "   AND c.person_id OPERATOR(pg_catalog.=) d.person_id"
-			   "  UNION ALL"
-			   "  SELECT c.location_id, c.person_id, d.subscription_id, d.ends_at"
-			   "  FROM due d JOIN cowork.customer c ON c.location_id OPERATOR(pg_catalog.=) d.location_id"
-			   "   AND c.company_id OPERATOR(pg_catalog.=) d.company_id),"
-			   " latest AS ("
-			   "  SELECT DISTINCT ON (location_id, person_id) location_id, person_id, subscription_id"
-			   "  FROM covered ORDER BY location_id, person_id, ends_at DESC)"
-			   " SELECT c.location_id, c.person_id, l.subscription_id"
-			   " FROM cowork.customer c JOIN latest l"
-			   " ON c.location_id OPERATOR(pg_catalog.=) l.location_id"
-			   " AND c.person_id OPERATOR(pg_catalog.=) l.person_id"
-			   " WHERE c.status OPERATOR(pg_catalog.=) 'member'::cowork.customer_status"
-			   " ORDER BY c.location_id, c.person_id"
-			   " FOR UPDATE OF c",
-			   2, batch_types);
-	candidates = CoworkExecute(lock_plan, values, NULL, SPI_OK_SELECT, 0);
-
-	ctl.keysize = sizeof(DemotionKey);
-	ctl.entrysize = sizeof(Demotion);
-	ctl.hcxt = CurrentMemoryContext;
-	demotions = hash_create("cowork demotions", Max(candidates, 16), &ctl,
-							HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-	for (int i = 0; i < candidates; i++)
-	{
-		DemotionKey key = {spi_int8(i, 1), spi_int8(i, 2)};
-		Demotion   *d = hash_search(demotions, &key, HASH_ENTER, NULL);
-
-		snprintf(d->detail, sizeof(d->detail), INT64_FORMAT, spi_int8(i, 3));
+		to_lock[i] = location_id;
+		if (!DatumGetBool(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 6, &isnull)))
+			continue;			/* a product, or a subscription since deleted */
+		locations[grants] = Int64GetDatum(location_id);
+		subscriptions[grants] = Int64GetDatum(subscription_id);
+		grants++;
+		if (spi_int8(i, 3) != 0)
+			note_end(ends.by_person, location_id, spi_int8(i, 3), subscription_id, ends_at);
+		else
+			note_end(ends.by_company, location_id, spi_int8(i, 4), subscription_id, ends_at);
 	}
 
-	/*
-	 * 3. With the members locked and a fresh snapshot, demote those whose
-	 * conditions hold, in one statement: the triggers check each change and
-	 * log it with the subscription whose end caused it.
-	 */
-	if (candidates > 0)
+	if (grants > 0)
 	{
+		/* 2. Lock the locations, in order, against concurrent subscribers. */
+		qsort(to_lock, n, sizeof(int64), compare_int64);
+		for (int i = 0; i < n; i++)
+		{
+			if (i == 0 || to_lock[i] != to_lock[i - 1])
+				CoworkLockSubscriptions(to_lock[i], true);
+		}
+
+		/*
+		 * 3. With a fresh snapshot, demote in one statement the members whose
+		 * conditions hold: the triggers check each change and log it with the
+		 * subscription whose end caused it.
+		 */
+		values[0] = PointerGetDatum(construct_array(locations, grants, INT8OID, 8,
+													FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+		values[1] = PointerGetDatum(construct_array(subscriptions, grants, INT8OID, 8,
+													FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+		values[2] = TimestampTzGetDatum(as_of);
 		CoworkPlan(&demote_plan,
 				   "WITH due AS ("
-				   "  SELECT s.location_id, s.subscription_id, s.person_id, s.company_id, s.ends_at"
+				   "  SELECT s.location_id, s.person_id, s.company_id, s.ends_at"
 				   "  FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2)) AS d(location_id, subscription_id)"
 				   "  JOIN cowork.subscription s ON s.location_id OPERATOR(pg_catalog.=) d.location_id"
-				   "   AND s.subscription_id OPERATOR(pg_catalog.=) d.subscription_id"
-				   "  JOIN cowork.plan p ON p.location_id OPERATOR(pg_catalog.=) s.location_id"
-				   "   AND p.plan_id OPERATOR(pg_catalog.=) s.plan_id AND p.grants_membership),"
+				   "   AND s.subscription_id OPERATOR(pg_catalog.=) d.subscription_id),"
 				   " matched AS ("
 				   "  SELECT c.location_id, c.person_id, d.ends_at"
 				   "  FROM due d JOIN cowork.customer c ON c.location_id OPERATOR(pg_catalog.=) d.location_id"
@@ -627,7 +674,7 @@ end_batch(TimestampTz as_of, int limit, int64 *moved)
 				   "   AND (s3.ends_at IS NULL OR s3.ends_at OPERATOR(pg_catalog.>)"
 				   "        ($3 OPERATOR(pg_catalog.-) l.auto_remove_grace)))",
 				   3, batch_types);
-		CoworkBeginBatch(CAUSE_AUTO_REMOVE, demotion_detail, demotions);
+		CoworkBeginBatch(CAUSE_AUTO_REMOVE, demotion_detail, &ends);
 		PG_TRY();
 		{
 			*moved += CoworkExecute(demote_plan, values, NULL, SPI_OK_UPDATE, 0);
@@ -639,18 +686,11 @@ end_batch(TimestampTz as_of, int limit, int64 *moved)
 		PG_END_TRY();
 	}
 
-	/* 4. The ends of this batch are handled. */
-	CoworkPlan(&mark_plan,
-			   "UPDATE cowork.subscription s SET end_processed_at = pg_catalog.now()"
-			   " FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2)) AS d(location_id, subscription_id)"
-			   " WHERE s.location_id OPERATOR(pg_catalog.=) d.location_id"
-			   " AND s.subscription_id OPERATOR(pg_catalog.=) d.subscription_id",
-			   2, batch_types);
-	CoworkExecute(mark_plan, values, NULL, SPI_OK_UPDATE, 0);
-
-	hash_destroy(demotions);
+	hash_destroy(ends.by_person);
+	hash_destroy(ends.by_company);
 	pfree(locations);
 	pfree(subscriptions);
+	pfree(to_lock);
 	return n;
 }
 

@@ -239,6 +239,7 @@ typedef struct CustomerColumns
 	int			person_id;
 	int			status;
 	int			since;
+	int			company_id;		/* 0 when the table has none */
 } CustomerColumns;
 
 static void
@@ -250,6 +251,7 @@ customer_columns(Relation rel, CustomerColumns *cols)
 	cols->person_id = SPI_fnumber(tupdesc, "person_id");
 	cols->status = SPI_fnumber(tupdesc, "status");
 	cols->since = SPI_fnumber(tupdesc, "since");
+	cols->company_id = Max(SPI_fnumber(tupdesc, "company_id"), 0);
 	if (cols->location_id <= 0 || cols->person_id <= 0 ||
 		cols->status <= 0 || cols->since <= 0)
 		elog(ERROR, "cowork: table \"%s\" is not a customer table",
@@ -268,6 +270,19 @@ int64_column(HeapTuple tuple, TupleDesc tupdesc, int attnum)
 	return DatumGetInt64(value);
 }
 
+/* The row's company, 0 for none; read only while a batch needs it. */
+static int64
+company_column(HeapTuple tuple, TupleDesc tupdesc, const CustomerColumns *cols)
+{
+	bool		isnull;
+	Datum		value;
+
+	if (!batch.active || cols->company_id == 0)
+		return 0;
+	value = SPI_getbinval(tuple, tupdesc, cols->company_id, &isnull);
+	return isnull ? 0 : DatumGetInt64(value);
+}
+
 static CustomerStatus
 status_column(HeapTuple tuple, TupleDesc tupdesc, int attnum)
 {
@@ -283,7 +298,7 @@ status_column(HeapTuple tuple, TupleDesc tupdesc, int attnum)
 
 /* The cause of a change to this row: the pending one, or direct DML. */
 static TransitionCause
-cause_for(int64 location_id, int64 person_id, bool is_insert,
+cause_for(int64 location_id, int64 person_id, int64 company_id, bool is_insert,
 		  const char **detail, Oid *actor)
 {
 	if (pending.active && pending.location_id == location_id &&
@@ -295,7 +310,8 @@ cause_for(int64 location_id, int64 person_id, bool is_insert,
 	}
 	if (batch.active)
 	{
-		*detail = batch.detail_fn ? batch.detail_fn(location_id, person_id, batch.arg) : NULL;
+		*detail = batch.detail_fn ?
+			batch.detail_fn(location_id, person_id, company_id, batch.arg) : NULL;
 		*actor = batch.actor;
 		return batch.cause;
 	}
@@ -419,7 +435,8 @@ cowork_customer_check_trigger(PG_FUNCTION_ARGS)
 			return PointerGetDatum(newtuple);
 	}
 
-	cause = cause_for(location_id, person_id, is_insert, &detail, &actor);
+	cause = cause_for(location_id, person_id, company_column(newtuple, tupdesc, &cols),
+					  is_insert, &detail, &actor);
 	check_transition(location_id, person_id, from, to, cause);
 
 	/*
@@ -591,7 +608,8 @@ cowork_customer_event_trigger(PG_FUNCTION_ARGS)
 
 	location_id = int64_column(newtuple, tupdesc, cols.location_id);
 	person_id = int64_column(newtuple, tupdesc, cols.person_id);
-	cause = cause_for(location_id, person_id, is_insert, &detail, &actor);
+	cause = cause_for(location_id, person_id, company_column(newtuple, tupdesc, &cols),
+					  is_insert, &detail, &actor);
 	reason = detail ? psprintf("%s:%s", cause_names[cause], detail) :
 		pstrdup(cause_names[cause]);
 

@@ -18,18 +18,18 @@ SELECT enum_has_labels('cowork', 'visibility', ARRAY['public', 'network_members'
 
 -- Tables and columns
 SELECT tables_are('cowork', ARRAY['location', 'person', 'customer', 'customer_event', 'action',
-       'company', 'plan', 'subscription']);
+       'company', 'plan', 'subscription', 'subscription_end_due']);
 SELECT columns_are('cowork', 'company', ARRAY['location_id', 'company_id', 'name', 'created_at']);
 SELECT columns_are('cowork', 'plan', ARRAY['location_id', 'plan_id', 'name', 'grants_membership', 'created_at']);
 SELECT col_default_is('cowork', 'plan', 'grants_membership', 'true', 'plans grant membership unless said otherwise');
 SELECT columns_are('cowork', 'subscription', ARRAY['location_id', 'subscription_id', 'plan_id', 'person_id',
        'company_id', 'starts_at', 'ends_at', 'ended_by', 'ended_at', 'start_processed_at',
-       'end_processed_at', 'created_at']);
+       'created_at']);
 SELECT col_is_pk('cowork', 'subscription', ARRAY['location_id', 'subscription_id']::name[], 'subscriptions are keyed by location');
 SELECT fk_ok('cowork', 'customer', ARRAY['location_id', 'company_id'], 'cowork', 'company', ARRAY['location_id', 'company_id']);
 SELECT fk_ok('cowork', 'subscription', ARRAY['location_id', 'plan_id'], 'cowork', 'plan', ARRAY['location_id', 'plan_id']);
 SELECT has_index('cowork', 'subscription', 'subscription_start_due_idx', 'starts_at'::name, 'due starts are found by index');
-SELECT has_index('cowork', 'subscription', 'subscription_end_due_idx', 'ends_at'::name, 'due ends are found by index');
+SELECT has_index('cowork', 'subscription_end_due', 'subscription_end_due_ends_idx', 'ends_at'::name, 'due ends are found by index');
 SELECT columns_are('cowork', 'action', ARRAY['location_id', 'action_id', 'person_id', 'kind',
        'state', 'amount', 'reference', 'created_at', 'completed_at']);
 SELECT col_type_is('cowork', 'action', 'kind', 'cowork.action_kind', 'cowork.action.kind is cowork.action_kind');

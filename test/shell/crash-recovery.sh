@@ -42,7 +42,9 @@ SELECT 'removals not logged exactly once: ' || count(*)
            AND e.reason LIKE 'auto_remove:%') <> 1;
 SELECT 'members whose handled end should have removed them: ' || count(*)
   FROM cowork.customer c JOIN cowork.subscription s USING (location_id, person_id)
- WHERE c.status = 'member' AND s.end_processed_at IS NOT NULL;
+ WHERE c.status = 'member' AND s.ends_at <= now()
+   AND NOT EXISTS (SELECT 1 FROM cowork.subscription_end_due q
+                    WHERE q.location_id = s.location_id AND q.subscription_id = s.subscription_id);
 SQL
 }
 expect_clean() {
@@ -58,7 +60,7 @@ runner=$!
 pid=""
 for _ in $(seq 1 300); do
     pid=$(psql -A -t -c "SELECT pid FROM pg_stat_activity WHERE query LIKE 'CALL cowork.run_maintenance%' AND pid <> pg_backend_pid()")
-    done_count=$(psql -A -t -c "SELECT count(*) FROM cowork.subscription WHERE end_processed_at IS NOT NULL")
+    done_count=$(psql -A -t -c "SELECT $N - count(*) FROM cowork.subscription_end_due")
     if [ -n "$pid" ] && [ "$done_count" -gt 0 ]; then break; fi
     sleep 0.05
 done
@@ -70,7 +72,7 @@ for _ in $(seq 1 120); do
     psql -A -t -c "SELECT 1" >/dev/null 2>&1 && break
     sleep 0.5
 done
-handled=$(psql -A -t -c "SELECT count(*) FROM cowork.subscription WHERE end_processed_at IS NOT NULL")
+handled=$(psql -A -t -c "SELECT $N - count(*) FROM cowork.subscription_end_due")
 removed=$(psql -A -t -c "SELECT count(*) FROM cowork.customer WHERE status = 'nonmember'")
 echo "killed backend $pid: $handled of $N ends handled, $removed members removed, when it died"
 [ "$handled" -gt 0 ] && [ "$handled" -lt "$N" ] ||
