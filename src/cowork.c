@@ -6,8 +6,8 @@
  *
  * Every statement the extension runs is schema-qualified and uses
  * OPERATOR(pg_catalog.=), so no search_path can redirect it.  Plans are
- * prepared once per backend and kept (SPI_keepplan); the plan cache
- * revalidates them after DDL.
+ * prepared once per backend, generic, and kept (SPI_keepplan); the plan
+ * cache revalidates them after DDL.
  *
  *-------------------------------------------------------------------------
  */
@@ -18,6 +18,7 @@
 #include "catalog/pg_class.h"
 #include "executor/spi.h"
 #include "fmgr.h"
+#include "nodes/parsenodes.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/syscache.h"
@@ -50,7 +51,13 @@ CoworkPlan(SPIPlanPtr *cache, const char *sql, int nargs, Oid *argtypes)
 {
 	if (*cache == NULL)
 	{
-		SPIPlanPtr	plan = SPI_prepare(sql, nargs, argtypes);
+		/*
+		 * Generic plans: every statement here is planned for any parameter
+		 * value (key probes, or index scans up to a LIMIT), and re-planning
+		 * each call for the values would cost more than running it.
+		 */
+		SPIPlanPtr	plan = SPI_prepare_cursor(sql, nargs, argtypes,
+											  CURSOR_OPT_GENERIC_PLAN);
 
 		if (plan == NULL)
 			elog(ERROR, "cowork: SPI_prepare failed for \"%s\": %s",

@@ -565,24 +565,25 @@ end_batch(TimestampTz as_of, int limit, int64 *moved)
 	values[0] = TimestampTzGetDatum(as_of);
 	values[1] = Int32GetDatum(limit);
 	CoworkPlan(&claim_plan,
-			   "DELETE FROM cowork.subscription_end_due q"
-			   " USING (SELECT q2.location_id, q2.subscription_id,"
-			   "        COALESCE(p.grants_membership, false) AS grants"
-			   "   FROM cowork.subscription_end_due q2"
-			   "   JOIN cowork.location l ON l.location_id OPERATOR(pg_catalog.=) q2.location_id"
-			   "   LEFT JOIN cowork.subscription s ON s.location_id OPERATOR(pg_catalog.=) q2.location_id"
-			   "    AND s.subscription_id OPERATOR(pg_catalog.=) q2.subscription_id"
-			   "   LEFT JOIN cowork.plan p ON p.location_id OPERATOR(pg_catalog.=) s.location_id"
-			   "    AND p.plan_id OPERATOR(pg_catalog.=) s.plan_id"
-			   "  WHERE q2.ends_at OPERATOR(pg_catalog.<=) $1"
-			   "    AND q2.ends_at OPERATOR(pg_catalog.<=) ($1 OPERATOR(pg_catalog.-) l.auto_remove_grace)"
-			   "  ORDER BY q2.ends_at LIMIT $2 FOR UPDATE OF q2 SKIP LOCKED) x"
-			   " WHERE q.location_id OPERATOR(pg_catalog.=) x.location_id"
-			   " AND q.subscription_id OPERATOR(pg_catalog.=) x.subscription_id"
-			   " RETURNING q.location_id, q.subscription_id, q.person_id, q.company_id,"
-			   " q.ends_at, x.grants",
+			   "WITH claimed AS ("
+			   "  SELECT q.ctid AS queued, q.location_id, q.subscription_id, q.person_id,"
+			   "   q.company_id, q.ends_at, COALESCE(p.grants_membership, false) AS grants"
+			   "  FROM cowork.subscription_end_due q"
+			   "  JOIN cowork.location l ON l.location_id OPERATOR(pg_catalog.=) q.location_id"
+			   "  LEFT JOIN cowork.subscription s ON s.location_id OPERATOR(pg_catalog.=) q.location_id"
+			   "   AND s.subscription_id OPERATOR(pg_catalog.=) q.subscription_id"
+			   "  LEFT JOIN cowork.plan p ON p.location_id OPERATOR(pg_catalog.=) s.location_id"
+			   "   AND p.plan_id OPERATOR(pg_catalog.=) s.plan_id"
+			   "  WHERE q.ends_at OPERATOR(pg_catalog.<=) $1"
+			   "   AND q.ends_at OPERATOR(pg_catalog.<=) ($1 OPERATOR(pg_catalog.-) l.auto_remove_grace)"
+			   "  ORDER BY q.ends_at LIMIT $2 FOR UPDATE OF q SKIP LOCKED),"
+			   " handled AS ("
+			   "  DELETE FROM cowork.subscription_end_due"
+			   "  WHERE ctid OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT queued FROM claimed)))"
+			   " SELECT location_id, subscription_id, person_id, company_id, ends_at, grants"
+			   " FROM claimed",
 			   2, claim_types);
-	n = CoworkExecute(claim_plan, values, NULL, SPI_OK_DELETE_RETURNING, 0);
+	n = CoworkExecute(claim_plan, values, NULL, SPI_OK_SELECT, 0);
 	if (n == 0)
 		return 0;
 
@@ -729,6 +730,7 @@ cowork_run_auto_remove(PG_FUNCTION_ARGS)
  * DEFAULT 1000): the starts that have come, then the due ends, batch_size
  * subscriptions at a time, each batch committed.  Inside a transaction
  * block (where it cannot commit) it does the same in that transaction.
+ * Says what it did in a NOTICE, when it did anything.
  */
 Datum
 cowork_run_maintenance(PG_FUNCTION_ARGS)
@@ -769,8 +771,9 @@ cowork_run_maintenance(PG_FUNCTION_ARGS)
 	} while (n > 0);
 
 	CoworkSPIFinish();
-	ereport(NOTICE,
-			(errmsg("cowork maintenance: " INT64_FORMAT " subscription starts handled, " INT64_FORMAT " members auto-removed",
-					started, moved)));
+	if (started > 0 || moved > 0)
+		ereport(NOTICE,
+				(errmsg("cowork maintenance: " INT64_FORMAT " subscription starts handled, " INT64_FORMAT " members auto-removed",
+						started, moved)));
 	PG_RETURN_VOID();
 }
