@@ -184,5 +184,8 @@ SELECT cowork.invite_member(:loc, 'Zed', 'zed@example.com', company_id => 999999
 SELECT cowork.run_auto_remove(NULL);
 CALL cowork.run_maintenance(now(), 0);
 CALL cowork.run_maintenance(NULL);
+BEGIN ISOLATION LEVEL REPEATABLE READ;
+SELECT cowork.run_auto_remove();
+ROLLBACK;
 \set VERBOSITY default
 SELECT count(*) AS zed_rows FROM cowork.person WHERE email = 'zed@example.com';

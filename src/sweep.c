@@ -549,10 +549,13 @@ end_batch(TimestampTz as_of, int limit, int64 *moved)
 	static SPIPlanPtr claim_plan = NULL;
 	static SPIPlanPtr demote_plan = NULL;
 	Oid			claim_types[2] = {TIMESTAMPTZOID, INT4OID};
-	Oid			batch_types[3] = {INT8ARRAYOID, INT8ARRAYOID, TIMESTAMPTZOID};
-	Datum		values[3];
+	Oid			batch_types[5] = {INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID,
+	TIMESTAMPTZARRAYOID, TIMESTAMPTZOID};
+	Datum		values[5];
 	Datum	   *locations;
-	Datum	   *subscriptions;
+	Datum	   *persons;
+	Datum	   *companies;
+	Datum	   *ends_ats;
 	int64	   *to_lock;
 	BatchEnds	ends;
 	int			n;
@@ -590,7 +593,9 @@ end_batch(TimestampTz as_of, int limit, int64 *moved)
 	ends.by_person = end_map("cowork ends by person", n);
 	ends.by_company = end_map("cowork ends by company", n);
 	locations = palloc(sizeof(Datum) * n);
-	subscriptions = palloc(sizeof(Datum) * n);
+	persons = palloc(sizeof(Datum) * n);
+	companies = palloc(sizeof(Datum) * n);
+	ends_ats = palloc(sizeof(Datum) * n);
 	to_lock = palloc(sizeof(int64) * n);
 	for (int i = 0; i < n; i++)
 	{
@@ -604,8 +609,11 @@ end_batch(TimestampTz as_of, int limit, int64 *moved)
 		to_lock[i] = location_id;
 		if (!DatumGetBool(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 6, &isnull)))
 			continue;			/* a product, or a subscription since deleted */
+		/* What the demotion needs of each end; 0 matches no id. */
 		locations[grants] = Int64GetDatum(location_id);
-		subscriptions[grants] = Int64GetDatum(subscription_id);
+		persons[grants] = Int64GetDatum(spi_int8(i, 3));
+		companies[grants] = Int64GetDatum(spi_int8(i, 4));
+		ends_ats[grants] = TimestampTzGetDatum(ends_at);
 		grants++;
 		if (spi_int8(i, 3) != 0)
 			note_end(ends.by_person, location_id, spi_int8(i, 3), subscription_id, ends_at);
@@ -630,15 +638,18 @@ end_batch(TimestampTz as_of, int limit, int64 *moved)
 		 */
 		values[0] = PointerGetDatum(construct_array(locations, grants, INT8OID, 8,
 													FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-		values[1] = PointerGetDatum(construct_array(subscriptions, grants, INT8OID, 8,
+		values[1] = PointerGetDatum(construct_array(persons, grants, INT8OID, 8,
 													FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-		values[2] = TimestampTzGetDatum(as_of);
+		values[2] = PointerGetDatum(construct_array(companies, grants, INT8OID, 8,
+													FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+		values[3] = PointerGetDatum(construct_array(ends_ats, grants, TIMESTAMPTZOID, 8,
+													FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+		values[4] = TimestampTzGetDatum(as_of);
 		CoworkPlan(&demote_plan,
 				   "WITH due AS ("
-				   "  SELECT s.location_id, s.person_id, s.company_id, s.ends_at"
-				   "  FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2)) AS d(location_id, subscription_id)"
-				   "  JOIN cowork.subscription s ON s.location_id OPERATOR(pg_catalog.=) d.location_id"
-				   "   AND s.subscription_id OPERATOR(pg_catalog.=) d.subscription_id),"
+				   "  SELECT * FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2),"
+				   "   pg_catalog.unnest($3), pg_catalog.unnest($4))"
+				   "   AS d(location_id, person_id, company_id, ends_at)),"
 				   " matched AS ("
 				   "  SELECT c.location_id, c.person_id, d.ends_at"
 				   "  FROM due d JOIN cowork.customer c ON c.location_id OPERATOR(pg_catalog.=) d.location_id"
@@ -666,15 +677,15 @@ end_batch(TimestampTz as_of, int limit, int64 *moved)
 				   "   WHERE s2.location_id OPERATOR(pg_catalog.=) c.location_id"
 				   "   AND s2.person_id OPERATOR(pg_catalog.=) c.person_id"
 				   "   AND (s2.ends_at IS NULL OR s2.ends_at OPERATOR(pg_catalog.>)"
-				   "        ($3 OPERATOR(pg_catalog.-) l.auto_remove_grace)))"
+				   "        ($5 OPERATOR(pg_catalog.-) l.auto_remove_grace)))"
 				   " AND NOT EXISTS (SELECT 1 FROM cowork.subscription s3 JOIN cowork.plan p3"
 				   "   ON p3.location_id OPERATOR(pg_catalog.=) s3.location_id"
 				   "   AND p3.plan_id OPERATOR(pg_catalog.=) s3.plan_id AND p3.grants_membership"
 				   "   WHERE s3.location_id OPERATOR(pg_catalog.=) c.location_id"
 				   "   AND s3.company_id OPERATOR(pg_catalog.=) c.company_id"
 				   "   AND (s3.ends_at IS NULL OR s3.ends_at OPERATOR(pg_catalog.>)"
-				   "        ($3 OPERATOR(pg_catalog.-) l.auto_remove_grace)))",
-				   3, batch_types);
+				   "        ($5 OPERATOR(pg_catalog.-) l.auto_remove_grace)))",
+				   5, batch_types);
 		CoworkBeginBatch(CAUSE_AUTO_REMOVE, demotion_detail, &ends);
 		PG_TRY();
 		{
@@ -690,9 +701,27 @@ end_batch(TimestampTz as_of, int limit, int64 *moved)
 	hash_destroy(ends.by_person);
 	hash_destroy(ends.by_company);
 	pfree(locations);
-	pfree(subscriptions);
+	pfree(persons);
+	pfree(companies);
+	pfree(ends_ats);
 	pfree(to_lock);
 	return n;
+}
+
+/*
+ * The sweep judges with a fresh snapshot per statement, taken after its
+ * locks: READ COMMITTED.  With a transaction snapshot it could miss a
+ * subscription committed just before its lock, so it refuses to run.
+ */
+static void
+require_read_committed(const char *what)
+{
+	if (IsolationUsesXactSnapshot())
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TRANSACTION_STATE),
+				 errmsg("%s must run at the READ COMMITTED isolation level", what),
+				 errdetail("It judges each batch with a snapshot taken after its locks."),
+				 errhint("Run it in a transaction of its own, or SET TRANSACTION ISOLATION LEVEL READ COMMITTED.")));
 }
 
 /* Raise 22023 for a batch size that is not positive. */
@@ -717,6 +746,7 @@ cowork_run_auto_remove(PG_FUNCTION_ARGS)
 	int64		moved = 0;
 
 	CoworkRequireArgs(fcinfo, argnames, 1);
+	require_read_committed("cowork.run_auto_remove()");
 	as_of = PG_GETARG_TIMESTAMPTZ(0);
 	CoworkSPIConnect();
 	while (end_batch(as_of, 10000, &moved) > 0)
@@ -747,6 +777,7 @@ cowork_run_maintenance(PG_FUNCTION_ARGS)
 	as_of = PG_GETARG_TIMESTAMPTZ(0);
 	batch_size = PG_GETARG_INT32(1);
 	check_batch_size(batch_size);
+	require_read_committed("cowork.run_maintenance()");
 
 	nonatomic = fcinfo->context && IsA(fcinfo->context, CallContext) &&
 		!castNode(CallContext, fcinfo->context)->atomic;
