@@ -35,6 +35,14 @@ CREATE TYPE @extschema@.visibility AS ENUM (
 COMMENT ON TYPE @extschema@.visibility IS
 'Content visibility levels, lowest to highest';
 
+CREATE TYPE @extschema@.credit_kind AS ENUM ('credits', 'day_passes');
+COMMENT ON TYPE @extschema@.credit_kind IS
+'What a balance counts: credits (spent on bookings) or day passes';
+
+CREATE TYPE @extschema@.invitation_status AS ENUM ('pending', 'approved', 'rejected');
+COMMENT ON TYPE @extschema@.invitation_status IS
+'A company member''s invitation of a coworker: pending until an administrator (or the company''s auto-approval) decides';
+
 --------------------------------------------------------------------------
 -- C entry points used by the tables' triggers
 --------------------------------------------------------------------------
@@ -163,6 +171,9 @@ CREATE TABLE @extschema@.company (
     location_id bigint NOT NULL,
     company_id  bigserial,
     name        text NOT NULL,
+    primary_contact_id bigint,
+    auto_approve_members boolean NOT NULL DEFAULT false,
+    members_use_company_credits boolean NOT NULL DEFAULT true,
     created_at  timestamptz NOT NULL DEFAULT pg_catalog.now(),
     CONSTRAINT company_pkey PRIMARY KEY (location_id, company_id),
     CONSTRAINT company_location_fkey FOREIGN KEY (location_id)
@@ -174,6 +185,9 @@ COMMENT ON TABLE @extschema@.company IS
 COMMENT ON COLUMN @extschema@.company.location_id IS 'The location';
 COMMENT ON COLUMN @extschema@.company.company_id IS 'Identifier of the company';
 COMMENT ON COLUMN @extschema@.company.name IS 'Name of the company';
+COMMENT ON COLUMN @extschema@.company.primary_contact_id IS 'The person who is the company as a customer (customer_type company); set by set_primary_contact';
+COMMENT ON COLUMN @extschema@.company.auto_approve_members IS 'Whether its members'' invitations of coworkers are approved at once';
+COMMENT ON COLUMN @extschema@.company.members_use_company_credits IS 'Whether its members may spend the company''s credits and day passes';
 COMMENT ON COLUMN @extschema@.company.created_at IS 'When the company was created';
 COMMENT ON CONSTRAINT company_pkey ON @extschema@.company IS 'Companies are keyed by location';
 COMMENT ON CONSTRAINT company_location_fkey ON @extschema@.company IS 'A company is a customer of an existing location';
@@ -459,6 +473,97 @@ CREATE TRIGGER subscription_start
 COMMENT ON TRIGGER subscription_start ON @extschema@.subscription IS
 'A membership subscription that has started makes its people members at once; its end date is queued for auto-removal (cowork.subscription_end_due)';
 
+CREATE TABLE @extschema@.invitation (
+    location_id   bigint NOT NULL,
+    invitation_id bigserial,
+    company_id    bigint NOT NULL,
+    invited_by    bigint NOT NULL,
+    full_name     text NOT NULL,
+    email         text NOT NULL,
+    status        @extschema@.invitation_status NOT NULL DEFAULT 'pending',
+    person_id     bigint,
+    decided_by    text,
+    decided_at    timestamptz,
+    created_at    timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    CONSTRAINT invitation_pkey PRIMARY KEY (location_id, invitation_id),
+    CONSTRAINT invitation_company_fkey FOREIGN KEY (location_id, company_id)
+        REFERENCES @extschema@.company (location_id, company_id),
+    CONSTRAINT invitation_inviter_fkey FOREIGN KEY (location_id, invited_by)
+        REFERENCES @extschema@.customer (location_id, person_id)
+);
+COMMENT ON TABLE @extschema@.invitation IS
+'Invitations of coworkers by company members: approved by an administrator (or at once when the company auto-approves), the invitee becomes a member of the company';
+COMMENT ON COLUMN @extschema@.invitation.location_id IS 'The location';
+COMMENT ON COLUMN @extschema@.invitation.invitation_id IS 'Identifier of the invitation';
+COMMENT ON COLUMN @extschema@.invitation.company_id IS 'The company the invitee is to join';
+COMMENT ON COLUMN @extschema@.invitation.invited_by IS 'The company member who invited';
+COMMENT ON COLUMN @extschema@.invitation.full_name IS 'The invitee''s name';
+COMMENT ON COLUMN @extschema@.invitation.email IS 'The invitee''s email, normalised';
+COMMENT ON COLUMN @extschema@.invitation.status IS 'pending, approved or rejected';
+COMMENT ON COLUMN @extschema@.invitation.person_id IS 'The invitee, once approved';
+COMMENT ON COLUMN @extschema@.invitation.decided_by IS 'The role that approved or rejected it';
+COMMENT ON COLUMN @extschema@.invitation.decided_at IS 'When it was decided';
+COMMENT ON COLUMN @extschema@.invitation.created_at IS 'When it was made';
+COMMENT ON CONSTRAINT invitation_pkey ON @extschema@.invitation IS 'Invitations are keyed by location';
+COMMENT ON CONSTRAINT invitation_company_fkey ON @extschema@.invitation IS 'An invitation is to a company of the location';
+COMMENT ON CONSTRAINT invitation_inviter_fkey ON @extschema@.invitation IS 'The inviter is a customer of the location';
+CREATE INDEX invitation_id_idx ON @extschema@.invitation (invitation_id);
+COMMENT ON INDEX @extschema@.invitation_id_idx IS 'Serves approve_invitation and reject_invitation';
+
+CREATE TABLE @extschema@.credit_balance (
+    location_id bigint NOT NULL,
+    owner_kind  text NOT NULL,
+    owner_id    bigint NOT NULL,
+    kind        @extschema@.credit_kind NOT NULL,
+    balance     numeric NOT NULL DEFAULT 0,
+    CONSTRAINT credit_balance_pkey PRIMARY KEY (location_id, owner_kind, owner_id, kind),
+    CONSTRAINT credit_balance_owner_kind CHECK (owner_kind IN ('person', 'company')),
+    CONSTRAINT credit_balance_not_negative CHECK (balance >= 0)
+);
+COMMENT ON TABLE @extschema@.credit_balance IS
+'Credits and day passes held by a person or a company at a location; never negative';
+COMMENT ON COLUMN @extschema@.credit_balance.location_id IS 'The location';
+COMMENT ON COLUMN @extschema@.credit_balance.owner_kind IS 'person or company';
+COMMENT ON COLUMN @extschema@.credit_balance.owner_id IS 'The person_id or the company_id';
+COMMENT ON COLUMN @extschema@.credit_balance.kind IS 'credits or day_passes';
+COMMENT ON COLUMN @extschema@.credit_balance.balance IS 'What is left, zero or more';
+COMMENT ON CONSTRAINT credit_balance_pkey ON @extschema@.credit_balance IS 'One balance per owner and kind at a location';
+COMMENT ON CONSTRAINT credit_balance_owner_kind ON @extschema@.credit_balance IS 'A balance belongs to a person or to a company';
+COMMENT ON CONSTRAINT credit_balance_not_negative ON @extschema@.credit_balance IS 'A balance never goes negative';
+
+CREATE TABLE @extschema@.credit_entry (
+    location_id bigint NOT NULL,
+    entry_id    bigserial,
+    owner_kind  text NOT NULL,
+    owner_id    bigint NOT NULL,
+    kind        @extschema@.credit_kind NOT NULL,
+    amount      numeric NOT NULL,
+    reason      text NOT NULL,
+    person_id   bigint,
+    at          timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    actor       text NOT NULL DEFAULT CURRENT_USER,
+    CONSTRAINT credit_entry_pkey PRIMARY KEY (location_id, entry_id),
+    CONSTRAINT credit_entry_owner_kind CHECK (owner_kind IN ('person', 'company')),
+    CONSTRAINT credit_entry_amount_not_zero CHECK (amount <> 0)
+);
+COMMENT ON TABLE @extschema@.credit_entry IS
+'The ledger of credits and day passes: grants and purchases (positive), uses (negative); the balances are its sums';
+COMMENT ON COLUMN @extschema@.credit_entry.location_id IS 'The location';
+COMMENT ON COLUMN @extschema@.credit_entry.entry_id IS 'Order of the entries';
+COMMENT ON COLUMN @extschema@.credit_entry.owner_kind IS 'Whose balance: person or company';
+COMMENT ON COLUMN @extschema@.credit_entry.owner_id IS 'The person_id or the company_id';
+COMMENT ON COLUMN @extschema@.credit_entry.kind IS 'credits or day_passes';
+COMMENT ON COLUMN @extschema@.credit_entry.amount IS 'Positive for a grant or a purchase, negative for a use';
+COMMENT ON COLUMN @extschema@.credit_entry.reason IS 'grant, buy or use';
+COMMENT ON COLUMN @extschema@.credit_entry.person_id IS 'The person who bought or used (for a company balance: the member)';
+COMMENT ON COLUMN @extschema@.credit_entry.at IS 'When';
+COMMENT ON COLUMN @extschema@.credit_entry.actor IS 'The role that made the entry';
+COMMENT ON CONSTRAINT credit_entry_pkey ON @extschema@.credit_entry IS 'Entries are keyed by location';
+COMMENT ON CONSTRAINT credit_entry_owner_kind ON @extschema@.credit_entry IS 'An entry is for a person''s or a company''s balance';
+COMMENT ON CONSTRAINT credit_entry_amount_not_zero ON @extschema@.credit_entry IS 'An entry moves something';
+CREATE INDEX credit_entry_owner_idx ON @extschema@.credit_entry (location_id, owner_kind, owner_id, entry_id);
+COMMENT ON INDEX @extschema@.credit_entry_owner_idx IS 'An owner''s ledger, in order';
+
 -- Customer data is user data: pg_dump keeps the rows and the sequences.
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.location', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.location_location_id_seq', '');
@@ -476,6 +581,11 @@ SELECT pg_catalog.pg_extension_config_dump('@extschema@.plan_plan_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.subscription', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.subscription_subscription_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.subscription_end_due', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.invitation', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.invitation_invitation_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.credit_balance', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.credit_entry', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.credit_entry_entry_id_seq', '');
 
 COMMENT ON SEQUENCE @extschema@.location_location_id_seq IS 'Identifiers of cowork.location';
 COMMENT ON SEQUENCE @extschema@.person_person_id_seq IS 'Identifiers of cowork.person';
@@ -484,6 +594,8 @@ COMMENT ON SEQUENCE @extschema@.action_action_id_seq IS 'Identifiers of cowork.a
 COMMENT ON SEQUENCE @extschema@.company_company_id_seq IS 'Identifiers of cowork.company';
 COMMENT ON SEQUENCE @extschema@.plan_plan_id_seq IS 'Identifiers of cowork.plan';
 COMMENT ON SEQUENCE @extschema@.subscription_subscription_id_seq IS 'Identifiers of cowork.subscription';
+COMMENT ON SEQUENCE @extschema@.invitation_invitation_id_seq IS 'Identifiers of cowork.invitation';
+COMMENT ON SEQUENCE @extschema@.credit_entry_entry_id_seq IS 'Identifiers of cowork.credit_entry';
 
 --------------------------------------------------------------------------
 -- Functions
@@ -660,6 +772,141 @@ AS 'MODULE_PATHNAME', 'cowork_run_maintenance'
 LANGUAGE C;
 COMMENT ON PROCEDURE @extschema@.run_maintenance(timestamptz, integer) IS
 'Promotes the people of subscriptions whose start has come and auto-removes expired members, in batches committed one by one; for pg_cron';
+
+CREATE FUNCTION @extschema@.can(location_id bigint, person_id bigint, capability text)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'cowork_can'
+LANGUAGE C STABLE;
+COMMENT ON FUNCTION @extschema@.can(bigint, bigint, text) IS
+'Whether the person may do this at the location (SPEC section 5): pay_invoices, edit_billing_details, sign_up_for_plans, buy_credits, use_credits, use_day_passes, manage_company, invite_users; an unknown name is an error; a NULL person is an anonymous visitor';
+
+CREATE FUNCTION @extschema@.can_view(location_id bigint, person_id bigint,
+                                    visibility @extschema@.visibility)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'cowork_can_view'
+LANGUAGE C STABLE;
+COMMENT ON FUNCTION @extschema@.can_view(bigint, bigint, @extschema@.visibility) IS
+'Whether the person sees content of this visibility at the location (SPEC section 5); a NULL person is an anonymous visitor';
+
+CREATE FUNCTION @extschema@.suspend(location_id bigint, person_id bigint)
+RETURNS void
+AS 'MODULE_PATHNAME', 'cowork_suspend'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION @extschema@.suspend(bigint, bigint) IS
+'Suspends a member: the status stays member, every capability is lost until unsuspend; logged';
+
+CREATE FUNCTION @extschema@.unsuspend(location_id bigint, person_id bigint)
+RETURNS void
+AS 'MODULE_PATHNAME', 'cowork_unsuspend'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION @extschema@.unsuspend(bigint, bigint) IS
+'Lifts a suspension; logged; nothing to do when not suspended';
+
+CREATE FUNCTION @extschema@.set_company_manager(location_id bigint, person_id bigint,
+                                               is_manager boolean DEFAULT true)
+RETURNS void
+AS 'MODULE_PATHNAME', 'cowork_set_company_manager'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION @extschema@.set_company_manager(bigint, bigint, boolean) IS
+'Makes a company member a manager of their company (or not); an error for a customer in no company';
+
+CREATE FUNCTION @extschema@.set_admin(location_id bigint, person_id bigint,
+                                     is_admin boolean DEFAULT true)
+RETURNS void
+AS 'MODULE_PATHNAME', 'cowork_set_admin'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION @extschema@.set_admin(bigint, bigint, boolean) IS
+'Makes a customer an administrator of the location (or not)';
+
+CREATE FUNCTION @extschema@.set_primary_contact(location_id bigint, company_id bigint,
+                                               person_id bigint)
+RETURNS void
+AS 'MODULE_PATHNAME', 'cowork_set_primary_contact'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION @extschema@.set_primary_contact(bigint, bigint, bigint) IS
+'Makes a member of the company its primary contact: their customer_type becomes company, the previous contact''s individual';
+
+CREATE FUNCTION @extschema@.invite_to_company(location_id bigint, person_id bigint,
+                                             full_name text, email text)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'cowork_invite_to_company'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION @extschema@.invite_to_company(bigint, bigint, text, text) IS
+'A company member (person_id) invites a coworker into their company; returns the invitation id; approved at once when the company auto-approves';
+
+CREATE FUNCTION @extschema@.approve_invitation(invitation_id bigint)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'cowork_approve_invitation'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION @extschema@.approve_invitation(bigint) IS
+'Approves a pending invitation: the invitee becomes a member of the location and of the company; returns their person id';
+
+CREATE FUNCTION @extschema@.reject_invitation(invitation_id bigint)
+RETURNS void
+AS 'MODULE_PATHNAME', 'cowork_reject_invitation'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION @extschema@.reject_invitation(bigint) IS
+'Rejects a pending invitation';
+
+CREATE FUNCTION @extschema@.grant_credits(location_id bigint, person_id bigint, amount numeric,
+                                         kind @extschema@.credit_kind DEFAULT 'credits')
+RETURNS numeric
+AS 'MODULE_PATHNAME', 'cowork_grant_credits'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION @extschema@.grant_credits(bigint, bigint, numeric, @extschema@.credit_kind) IS
+'An operator gives a customer credits or day passes (a plan''s allowance, a goodwill gesture); returns the new balance';
+
+CREATE FUNCTION @extschema@.grant_company_credits(location_id bigint, company_id bigint, amount numeric,
+                                                 kind @extschema@.credit_kind DEFAULT 'credits')
+RETURNS numeric
+AS 'MODULE_PATHNAME', 'cowork_grant_company_credits'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION @extschema@.grant_company_credits(bigint, bigint, numeric, @extschema@.credit_kind) IS
+'An operator gives a company credits or day passes; returns the new balance';
+
+CREATE FUNCTION @extschema@.buy_credits(location_id bigint, person_id bigint, amount numeric,
+                                       kind @extschema@.credit_kind DEFAULT 'credits')
+RETURNS numeric
+AS 'MODULE_PATHNAME', 'cowork_buy_credits'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION @extschema@.buy_credits(bigint, bigint, numeric, @extschema@.credit_kind) IS
+'A member buys credits or day passes (capability buy_credits); returns the new balance';
+
+CREATE FUNCTION @extschema@.use_credits(location_id bigint, person_id bigint, amount numeric,
+                                       kind @extschema@.credit_kind DEFAULT 'credits')
+RETURNS text
+AS 'MODULE_PATHNAME', 'cowork_use_credits'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION @extschema@.use_credits(bigint, bigint, numeric, @extschema@.credit_kind) IS
+'A member spends credits or day passes (use_credits, use_day_passes): their own, else their company''s when it allows; returns which (person or company); never below zero';
+
+CREATE FUNCTION @extschema@.credit_balance(location_id bigint, person_id bigint,
+                                          kind @extschema@.credit_kind DEFAULT 'credits')
+RETURNS numeric
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+    SELECT COALESCE((SELECT b.balance FROM @extschema@.credit_balance AS b
+                      WHERE b.location_id OPERATOR(pg_catalog.=) credit_balance.location_id
+                        AND b.owner_kind OPERATOR(pg_catalog.=) 'person'
+                        AND b.owner_id OPERATOR(pg_catalog.=) credit_balance.person_id
+                        AND b.kind OPERATOR(pg_catalog.=) credit_balance.kind), 0);
+END;
+COMMENT ON FUNCTION @extschema@.credit_balance(bigint, bigint, @extschema@.credit_kind) IS
+'A person''s own balance of credits or day passes at the location';
+
+CREATE FUNCTION @extschema@.company_credit_balance(location_id bigint, company_id bigint,
+                                                  kind @extschema@.credit_kind DEFAULT 'credits')
+RETURNS numeric
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+    SELECT COALESCE((SELECT b.balance FROM @extschema@.credit_balance AS b
+                      WHERE b.location_id OPERATOR(pg_catalog.=) company_credit_balance.location_id
+                        AND b.owner_kind OPERATOR(pg_catalog.=) 'company'
+                        AND b.owner_id OPERATOR(pg_catalog.=) company_credit_balance.company_id
+                        AND b.kind OPERATOR(pg_catalog.=) company_credit_balance.kind), 0);
+END;
+COMMENT ON FUNCTION @extschema@.company_credit_balance(bigint, bigint, @extschema@.credit_kind) IS
+'A company''s balance of credits or day passes at the location';
 
 --------------------------------------------------------------------------
 -- Views for reporting tools

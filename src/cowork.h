@@ -75,10 +75,35 @@ typedef const char *(*BatchDetailFn) (int64 location_id, int64 person_id,
 extern const char *CustomerStatusName(CustomerStatus status);
 extern CustomerStatus CustomerStatusFromName(const char *name);
 extern bool CoworkSetStatus(const StatusChange *change);
+extern CustomerStatus CoworkStatusOf(int64 location_id, int64 person_id);
 extern Oid	CoworkCustomerOwner(void);
 extern void CoworkBeginBatch(TransitionCause cause, BatchDetailFn detail_fn,
 							 void *arg);
 extern void CoworkEndBatch(void);
+
+/* The capabilities of SPEC section 5 (capabilities.c). */
+typedef enum Capability
+{
+	CAP_PAY_INVOICES = 0,
+	CAP_EDIT_BILLING_DETAILS,
+	CAP_SIGN_UP_FOR_PLANS,
+	CAP_BUY_CREDITS,
+	CAP_USE_CREDITS,
+	CAP_USE_DAY_PASSES,
+	CAP_MANAGE_COMPANY,
+	CAP_INVITE_USERS
+} Capability;
+
+#define CAPABILITY_COUNT (CAP_INVITE_USERS + 1)
+
+/* capabilities.c */
+extern bool CoworkCan(int64 location_id, int64 person_id, Capability cap);
+extern const char *CoworkCapabilityName(Capability cap);
+
+/* customers.c */
+extern int64 CoworkFindOrCreatePerson(const char *email, const char *full_name,
+									  const char *phone);
+extern void CoworkJoinCompany(int64 location_id, int64 person_id, int64 company_id);
 
 /* sweep.c */
 extern void CoworkLockSubscriptions(int64 location_id, bool exclusive);

@@ -100,9 +100,9 @@ cowork_create_location(PG_FUNCTION_ARGS)
  * phone).  Safe against a concurrent insert of the same email: the loser of
  * the race waits for the winner and then reads its row.
  */
-static int64
-find_or_create_person(const char *email, const char *full_name,
-					  const char *phone)
+int64
+CoworkFindOrCreatePerson(const char *email, const char *full_name,
+						 const char *phone)
 {
 	static SPIPlanPtr insert_plan = NULL;
 	static SPIPlanPtr select_plan = NULL;
@@ -152,8 +152,8 @@ find_or_create_person(const char *email, const char *full_name,
  * Make the customer a member of company_id (a company of the same location:
  * the foreign key says so otherwise).
  */
-static void
-join_company(int64 location_id, int64 person_id, int64 company_id)
+void
+CoworkJoinCompany(int64 location_id, int64 person_id, int64 company_id)
 {
 	static SPIPlanPtr plan = NULL;
 	Oid			argtypes[3] = {INT8OID, INT8OID, INT8OID};
@@ -217,7 +217,7 @@ add_customer(FunctionCallInfo fcinfo, CustomerStatus target,
 
 	CoworkSPIConnect();
 	require_location(location_id);
-	person_id = find_or_create_person(email, text_arg(fcinfo, 1),
+	person_id = CoworkFindOrCreatePerson(email, text_arg(fcinfo, 1),
 									  text_arg(fcinfo, 3));
 	change.location_id = location_id;
 	change.person_id = person_id;
@@ -225,7 +225,7 @@ add_customer(FunctionCallInfo fcinfo, CustomerStatus target,
 	change.cause = cause;
 	CoworkSetStatus(&change);
 	if (target == STATUS_MEMBER && PG_NARGS() > 4 && !PG_ARGISNULL(4))
-		join_company(location_id, person_id, PG_GETARG_INT64(4));
+		CoworkJoinCompany(location_id, person_id, PG_GETARG_INT64(4));
 	CoworkSPIFinish();
 
 	return person_id;

@@ -240,6 +240,7 @@ typedef struct CustomerColumns
 	int			status;
 	int			since;
 	int			company_id;		/* 0 when the table has none */
+	int			suspended;		/* 0 when the table has none */
 } CustomerColumns;
 
 static void
@@ -252,6 +253,7 @@ customer_columns(Relation rel, CustomerColumns *cols)
 	cols->status = SPI_fnumber(tupdesc, "status");
 	cols->since = SPI_fnumber(tupdesc, "since");
 	cols->company_id = Max(SPI_fnumber(tupdesc, "company_id"), 0);
+	cols->suspended = Max(SPI_fnumber(tupdesc, "suspended"), 0);
 	if (cols->location_id <= 0 || cols->person_id <= 0 ||
 		cols->status <= 0 || cols->since <= 0)
 		elog(ERROR, "cowork: table \"%s\" is not a customer table",
@@ -604,7 +606,23 @@ cowork_customer_event_trigger(PG_FUNCTION_ARGS)
 	from = is_insert ? STATUS_NONE :
 		status_column(trigdata->tg_trigtuple, tupdesc, cols.status);
 	if (from == to)
+	{
+		/* Not a transition; but a suspension, or its end, is logged too. */
+		if (!is_insert && cols.suspended > 0)
+		{
+			bool		isnull;
+			bool		was = DatumGetBool(SPI_getbinval(trigdata->tg_trigtuple, tupdesc,
+														 cols.suspended, &isnull));
+			bool		now = DatumGetBool(SPI_getbinval(newtuple, tupdesc,
+														 cols.suspended, &isnull));
+
+			if (was != now)
+				write_event(int64_column(newtuple, tupdesc, cols.location_id),
+							int64_column(newtuple, tupdesc, cols.person_id),
+							from, to, now ? "suspend" : "unsuspend", GetUserId());
+		}
 		return PointerGetDatum(NULL);
+	}
 
 	location_id = int64_column(newtuple, tupdesc, cols.location_id);
 	person_id = int64_column(newtuple, tupdesc, cols.person_id);
@@ -725,6 +743,30 @@ read_status_direct(int64 location_id, int64 person_id, CustomerStatus *status)
 	index_close(idx, NoLock);
 	table_close(rel, NoLock);
 	return true;
+}
+
+/* A customer's status now (STATUS_NONE: not a customer), without a lock. */
+CustomerStatus
+CoworkStatusOf(int64 location_id, int64 person_id)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[2] = {INT8OID, INT8OID};
+	Datum		values[2] = {Int64GetDatum(location_id), Int64GetDatum(person_id)};
+	CustomerStatus status = STATUS_NONE;
+
+	if (read_status_direct(location_id, person_id, &status))
+		return status;
+	CoworkSPIConnect();
+	CoworkPlan(&plan,
+			   "SELECT status::text FROM cowork.customer"
+			   " WHERE location_id OPERATOR(pg_catalog.=) $1"
+			   " AND person_id OPERATOR(pg_catalog.=) $2",
+			   2, argtypes);
+	if (CoworkExecute(plan, values, NULL, SPI_OK_SELECT, 1) == 1)
+		status = CustomerStatusFromName(SPI_getvalue(SPI_tuptable->vals[0],
+													 SPI_tuptable->tupdesc, 1));
+	CoworkSPIFinish();
+	return status;
 }
 
 /*

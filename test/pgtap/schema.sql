@@ -1,7 +1,7 @@
 -- The schema contract (SPEC sections 6 and 7): tables, columns, keys,
 -- types, functions, views, triggers, comments, pg_dump membership.
 BEGIN;
-SELECT plan(138);
+SELECT plan(150);
 
 SELECT has_schema('cowork');
 SELECT has_extension('cowork');
@@ -18,8 +18,14 @@ SELECT enum_has_labels('cowork', 'visibility', ARRAY['public', 'network_members'
 
 -- Tables and columns
 SELECT tables_are('cowork', ARRAY['location', 'person', 'customer', 'customer_event', 'action',
-       'company', 'plan', 'subscription', 'subscription_end_due']);
-SELECT columns_are('cowork', 'company', ARRAY['location_id', 'company_id', 'name', 'created_at']);
+       'company', 'plan', 'subscription', 'subscription_end_due', 'invitation', 'credit_balance',
+       'credit_entry']);
+SELECT enum_has_labels('cowork', 'credit_kind', ARRAY['credits', 'day_passes']);
+SELECT enum_has_labels('cowork', 'invitation_status', ARRAY['pending', 'approved', 'rejected']);
+SELECT columns_are('cowork', 'company', ARRAY['location_id', 'company_id', 'name', 'primary_contact_id',
+       'auto_approve_members', 'members_use_company_credits', 'created_at']);
+SELECT col_is_pk('cowork', 'credit_balance', ARRAY['location_id', 'owner_kind', 'owner_id', 'kind']::name[], 'one balance per owner and kind');
+SELECT col_has_check('cowork', 'credit_balance', 'balance', 'a balance is checked never to go negative');
 SELECT columns_are('cowork', 'plan', ARRAY['location_id', 'plan_id', 'name', 'grants_membership', 'created_at']);
 SELECT col_default_is('cowork', 'plan', 'grants_membership', 'true', 'plans grant membership unless said otherwise');
 SELECT columns_are('cowork', 'subscription', ARRAY['location_id', 'subscription_id', 'plan_id', 'person_id',
@@ -107,6 +113,14 @@ SELECT function_returns('cowork', 'subscribe', ARRAY['bigint', 'bigint', 'bigint
 SELECT function_returns('cowork', 'subscribe_company', ARRAY['bigint', 'bigint', 'bigint', 'timestamp with time zone', 'timestamp with time zone'], 'bigint');
 SELECT function_returns('cowork', 'end_subscription', ARRAY['bigint', 'timestamp with time zone'], 'void');
 SELECT function_returns('cowork', 'run_auto_remove', ARRAY['timestamp with time zone'], 'bigint');
+SELECT function_returns('cowork', 'can', ARRAY['bigint', 'bigint', 'text'], 'boolean');
+SELECT function_returns('cowork', 'can_view', ARRAY['bigint', 'bigint', 'cowork.visibility'], 'boolean');
+SELECT function_returns('cowork', 'suspend', ARRAY['bigint', 'bigint'], 'void');
+SELECT function_returns('cowork', 'unsuspend', ARRAY['bigint', 'bigint'], 'void');
+SELECT function_returns('cowork', 'invite_to_company', ARRAY['bigint', 'bigint', 'text', 'text'], 'bigint');
+SELECT function_returns('cowork', 'approve_invitation', ARRAY['bigint'], 'bigint');
+SELECT function_returns('cowork', 'use_credits', ARRAY['bigint', 'bigint', 'numeric', 'cowork.credit_kind'], 'text');
+SELECT isnt_strict('cowork', 'can', ARRAY['bigint', 'bigint', 'text']);
 SELECT is((SELECT prokind::text FROM pg_proc WHERE oid = 'cowork.run_maintenance(timestamptz, integer)'::regprocedure),
           'p', 'run_maintenance is a procedure (it commits between batches)');
 SELECT has_function('cowork', 'remove_member', ARRAY['bigint', 'bigint']);

@@ -1,0 +1,444 @@
+/*-------------------------------------------------------------------------
+ *
+ * capabilities.c
+ *	  What members and nonmembers may do and see (SPEC section 5), in one
+ *	  table, and the customer flags it reads: suspension, company managers,
+ *	  administrators, a company's primary contact.
+ *
+ *	  can(location, person, capability)	the capability table below
+ *	  can_view(location, person, visibility)	public < network_members <
+ *						location_members < admins
+ *
+ * A suspended customer has no capability and sees only public content; a
+ * removed or unknown one likewise.  A location administrator sees
+ * everything at their location.  A nonmember sees network content when
+ * they are a member (not suspended) at another location of the same
+ * network; a NULL network shares with no other location.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "catalog/pg_enum.h"
+#include "fmgr.h"
+#include "lib/stringinfo.h"
+#include "utils/builtins.h"
+#include "utils/syscache.h"
+
+#include "cowork.h"
+
+PG_FUNCTION_INFO_V1(cowork_can);
+PG_FUNCTION_INFO_V1(cowork_can_view);
+PG_FUNCTION_INFO_V1(cowork_suspend);
+PG_FUNCTION_INFO_V1(cowork_unsuspend);
+PG_FUNCTION_INFO_V1(cowork_set_company_manager);
+PG_FUNCTION_INFO_V1(cowork_set_admin);
+PG_FUNCTION_INFO_V1(cowork_set_primary_contact);
+
+/* What a capability asks beyond the status. */
+typedef enum CapabilityNeeds
+{
+	NEEDS_NOTHING,
+	NEEDS_COMPANY,				/* a member of a company */
+	NEEDS_MANAGER				/* a manager of their company */
+} CapabilityNeeds;
+
+/* The capability table of SPEC section 5. */
+static const struct
+{
+	const char *name;
+	bool		member;
+	bool		nonmember;
+	CapabilityNeeds needs;
+}			capability_table[CAPABILITY_COUNT] = {
+	[CAP_PAY_INVOICES] = {"pay_invoices", true, true, NEEDS_NOTHING},
+	[CAP_EDIT_BILLING_DETAILS] = {"edit_billing_details", true, true, NEEDS_NOTHING},
+	[CAP_SIGN_UP_FOR_PLANS] = {"sign_up_for_plans", true, true, NEEDS_NOTHING},
+	[CAP_BUY_CREDITS] = {"buy_credits", true, false, NEEDS_NOTHING},
+	[CAP_USE_CREDITS] = {"use_credits", true, false, NEEDS_NOTHING},
+	[CAP_USE_DAY_PASSES] = {"use_day_passes", true, false, NEEDS_NOTHING},
+	[CAP_MANAGE_COMPANY] = {"manage_company", true, false, NEEDS_MANAGER},
+	[CAP_INVITE_USERS] = {"invite_users", true, false, NEEDS_COMPANY},
+};
+
+/* A customer's standing at a location, as capabilities see it. */
+typedef struct Standing
+{
+	CustomerStatus status;		/* STATUS_NONE: not a customer there */
+	bool		suspended;
+	bool		is_admin;
+	bool		is_company_manager;
+	int64		company_id;		/* 0: no company */
+} Standing;
+
+/*
+ * The standing of (location_id, person_id); raises P0002 when the location
+ * does not exist.  The caller is connected to SPI.
+ */
+static Standing
+standing_of(int64 location_id, int64 person_id, bool anonymous)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[2] = {INT8OID, INT8OID};
+	Datum		values[2];
+	Standing	st = {STATUS_NONE, false, false, false, 0};
+
+	if (!anonymous)
+	{
+		values[0] = Int64GetDatum(location_id);
+		values[1] = Int64GetDatum(person_id);
+		CoworkPlan(&plan,
+				   "SELECT status::text, suspended, is_admin, is_company_manager, company_id"
+				   " FROM cowork.customer WHERE location_id OPERATOR(pg_catalog.=) $1"
+				   " AND person_id OPERATOR(pg_catalog.=) $2",
+				   2, argtypes);
+		if (CoworkExecute(plan, values, NULL, SPI_OK_SELECT, 1) == 1)
+		{
+			HeapTuple	row = SPI_tuptable->vals[0];
+			TupleDesc	desc = SPI_tuptable->tupdesc;
+			bool		isnull;
+			Datum		company;
+
+			st.status = CustomerStatusFromName(SPI_getvalue(row, desc, 1));
+			st.suspended = DatumGetBool(SPI_getbinval(row, desc, 2, &isnull));
+			st.is_admin = DatumGetBool(SPI_getbinval(row, desc, 3, &isnull));
+			st.is_company_manager = DatumGetBool(SPI_getbinval(row, desc, 4, &isnull));
+			company = SPI_getbinval(row, desc, 5, &isnull);
+			st.company_id = isnull ? 0 : DatumGetInt64(company);
+			return st;
+		}
+	}
+	if (CoworkLocationName(location_id) == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_NO_DATA_FOUND),
+				 errmsg("location %lld does not exist", (long long) location_id)));
+	return st;
+}
+
+/* The capability named name; 22023 listing the valid names otherwise. */
+static Capability
+capability_from_name(const char *name)
+{
+	StringInfoData names;
+
+	for (int c = 0; c < CAPABILITY_COUNT; c++)
+	{
+		if (strcmp(name, capability_table[c].name) == 0)
+			return (Capability) c;
+	}
+	initStringInfo(&names);
+	for (int c = 0; c < CAPABILITY_COUNT; c++)
+		appendStringInfo(&names, "%s%s", c ? ", " : "", capability_table[c].name);
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("unknown capability \"%s\"", name),
+			 errhint("Valid capabilities are: %s.", names.data)));
+	return CAP_PAY_INVOICES;	/* keep compiler quiet */
+}
+
+/* The rule itself: whether a standing has a capability. */
+static bool
+standing_can(const Standing *st, Capability cap)
+{
+	bool		by_status;
+
+	if (st->suspended)
+		return false;
+	if (st->status == STATUS_MEMBER)
+		by_status = capability_table[cap].member;
+	else if (st->status == STATUS_NONMEMBER)
+		by_status = capability_table[cap].nonmember;
+	else
+		by_status = false;		/* removed or unknown */
+	if (!by_status)
+		return false;
+	switch (capability_table[cap].needs)
+	{
+		case NEEDS_COMPANY:
+			return st->company_id != 0;
+		case NEEDS_MANAGER:
+			return st->company_id != 0 && st->is_company_manager;
+		default:
+			return true;
+	}
+}
+
+/*
+ * Whether the person has the capability at the location.  The caller is
+ * connected to SPI.
+ */
+bool
+CoworkCan(int64 location_id, int64 person_id, Capability cap)
+{
+	Standing	st = standing_of(location_id, person_id, false);
+
+	return standing_can(&st, cap);
+}
+
+/* The name of a capability. */
+const char *
+CoworkCapabilityName(Capability cap)
+{
+	return capability_table[cap].name;
+}
+
+/* can(location_id, person_id, capability text) returns boolean. */
+Datum
+cowork_can(PG_FUNCTION_ARGS)
+{
+	static const char *const argnames[] = {"location_id"};
+	Capability	cap;
+	Standing	st;
+
+	CoworkRequireArgs(fcinfo, argnames, 1);
+	if (PG_ARGISNULL(2))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("capability must not be null")));
+	cap = capability_from_name(text_to_cstring(PG_GETARG_TEXT_PP(2)));
+
+	CoworkSPIConnect();
+	st = standing_of(PG_GETARG_INT64(0), PG_ARGISNULL(1) ? 0 : PG_GETARG_INT64(1),
+					 PG_ARGISNULL(1));
+	CoworkSPIFinish();
+	PG_RETURN_BOOL(standing_can(&st, cap));
+}
+
+/* Whether the person is a member, not suspended, elsewhere in the network. */
+static bool
+member_in_network(int64 location_id, int64 person_id)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[2] = {INT8OID, INT8OID};
+	Datum		values[2];
+
+	values[0] = Int64GetDatum(location_id);
+	values[1] = Int64GetDatum(person_id);
+	CoworkPlan(&plan,
+			   "SELECT 1 FROM cowork.location l"
+			   " JOIN cowork.location o ON o.network OPERATOR(pg_catalog.=) l.network"
+			   "  AND o.location_id OPERATOR(pg_catalog.<>) l.location_id"
+			   " JOIN cowork.customer c ON c.location_id OPERATOR(pg_catalog.=) o.location_id"
+			   " WHERE l.location_id OPERATOR(pg_catalog.=) $1"
+			   " AND c.person_id OPERATOR(pg_catalog.=) $2"
+			   " AND c.status OPERATOR(pg_catalog.=) 'member'::cowork.customer_status"
+			   " AND NOT c.suspended LIMIT 1",
+			   2, argtypes);
+	return CoworkExecute(plan, values, NULL, SPI_OK_SELECT, 1) == 1;
+}
+
+/* can_view(location_id, person_id, visibility) returns boolean. */
+Datum
+cowork_can_view(PG_FUNCTION_ARGS)
+{
+	static const char *const argnames[] = {"location_id"};
+	HeapTuple	tup;
+	char	   *level;
+	Standing	st;
+	bool		result;
+
+	CoworkRequireArgs(fcinfo, argnames, 1);
+	if (PG_ARGISNULL(2))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("visibility must not be null")));
+	tup = SearchSysCache1(ENUMOID, PG_GETARG_DATUM(2));
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cowork: cache lookup failed for enum value %u",
+			 PG_GETARG_OID(2));
+	level = pstrdup(NameStr(((Form_pg_enum) GETSTRUCT(tup))->enumlabel));
+	ReleaseSysCache(tup);
+
+	CoworkSPIConnect();
+	st = standing_of(PG_GETARG_INT64(0), PG_ARGISNULL(1) ? 0 : PG_GETARG_INT64(1),
+					 PG_ARGISNULL(1));
+	if (strcmp(level, "public") == 0)
+		result = true;
+	else if (st.suspended || st.status == STATUS_NONE || st.status == STATUS_REMOVED)
+		result = false;
+	else if (st.is_admin)
+		result = true;			/* an administrator sees everything there */
+	else if (strcmp(level, "admins") == 0)
+		result = false;
+	else if (st.status == STATUS_MEMBER)
+		result = true;
+	else if (strcmp(level, "network_members") == 0)
+		result = member_in_network(PG_GETARG_INT64(0), PG_GETARG_INT64(1));
+	else
+		result = false;			/* location_members, for a nonmember */
+	CoworkSPIFinish();
+	PG_RETURN_BOOL(result);
+}
+
+/*
+ * Run an UPDATE of one customer's flags ($1 location, $2 person, $3 the
+ * value) and return the rows it changed.  The caller is connected to SPI.
+ */
+static int
+update_customer_flag(SPIPlanPtr *cache, const char *sql, int64 location_id,
+					 int64 person_id, bool value)
+{
+	Oid			argtypes[3] = {INT8OID, INT8OID, BOOLOID};
+	Datum		values[3];
+
+	values[0] = Int64GetDatum(location_id);
+	values[1] = Int64GetDatum(person_id);
+	values[2] = BoolGetDatum(value);
+	CoworkPlan(cache, sql, 3, argtypes);
+	return CoworkExecute(*cache, values, NULL, SPI_OK_UPDATE, 0);
+}
+
+/* Raise P0002 unless (location_id, person_id) is a customer. */
+static Standing
+require_customer(int64 location_id, int64 person_id)
+{
+	Standing	st = standing_of(location_id, person_id, false);
+
+	if (st.status == STATUS_NONE)
+		ereport(ERROR,
+				(errcode(ERRCODE_NO_DATA_FOUND),
+				 errmsg("person %lld is not a customer at location %lld",
+						(long long) person_id, (long long) location_id)));
+	return st;
+}
+
+/*
+ * suspend(location_id, person_id): a member keeps the status and loses
+ * every capability; the customer trigger logs it.
+ */
+Datum
+cowork_suspend(PG_FUNCTION_ARGS)
+{
+	static const char *const argnames[] = {"location_id", "person_id"};
+	static SPIPlanPtr plan = NULL;
+	int64		location_id;
+	int64		person_id;
+	Standing	st;
+
+	CoworkRequireArgs(fcinfo, argnames, 2);
+	location_id = PG_GETARG_INT64(0);
+	person_id = PG_GETARG_INT64(1);
+	CoworkSPIConnect();
+	st = require_customer(location_id, person_id);
+	if (st.status != STATUS_MEMBER)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("only members can be suspended; person %lld is a %s at location %lld",
+						(long long) person_id, CustomerStatusName(st.status),
+						(long long) location_id)));
+	update_customer_flag(&plan,
+						 "UPDATE cowork.customer SET suspended = $3"
+						 " WHERE location_id OPERATOR(pg_catalog.=) $1"
+						 " AND person_id OPERATOR(pg_catalog.=) $2 AND NOT suspended",
+						 location_id, person_id, true);
+	CoworkSPIFinish();
+	PG_RETURN_VOID();
+}
+
+/* unsuspend(location_id, person_id): lifts a suspension, if any. */
+Datum
+cowork_unsuspend(PG_FUNCTION_ARGS)
+{
+	static const char *const argnames[] = {"location_id", "person_id"};
+	static SPIPlanPtr plan = NULL;
+
+	CoworkRequireArgs(fcinfo, argnames, 2);
+	CoworkSPIConnect();
+	require_customer(PG_GETARG_INT64(0), PG_GETARG_INT64(1));
+	update_customer_flag(&plan,
+						 "UPDATE cowork.customer SET suspended = $3"
+						 " WHERE location_id OPERATOR(pg_catalog.=) $1"
+						 " AND person_id OPERATOR(pg_catalog.=) $2 AND suspended",
+						 PG_GETARG_INT64(0), PG_GETARG_INT64(1), false);
+	CoworkSPIFinish();
+	PG_RETURN_VOID();
+}
+
+/* set_company_manager(location_id, person_id, is_manager DEFAULT true). */
+Datum
+cowork_set_company_manager(PG_FUNCTION_ARGS)
+{
+	static const char *const argnames[] = {"location_id", "person_id", "is_manager"};
+	static SPIPlanPtr plan = NULL;
+	Standing	st;
+
+	CoworkRequireArgs(fcinfo, argnames, 3);
+	CoworkSPIConnect();
+	st = require_customer(PG_GETARG_INT64(0), PG_GETARG_INT64(1));
+	if (st.company_id == 0 && PG_GETARG_BOOL(2))
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("person %lld belongs to no company at location %lld",
+						(long long) PG_GETARG_INT64(1), (long long) PG_GETARG_INT64(0)),
+				 errhint("Invite them with cowork.invite_member(..., company_id), or set their company_id first.")));
+	update_customer_flag(&plan,
+						 "UPDATE cowork.customer SET is_company_manager = $3"
+						 " WHERE location_id OPERATOR(pg_catalog.=) $1"
+						 " AND person_id OPERATOR(pg_catalog.=) $2",
+						 PG_GETARG_INT64(0), PG_GETARG_INT64(1), PG_GETARG_BOOL(2));
+	CoworkSPIFinish();
+	PG_RETURN_VOID();
+}
+
+/* set_admin(location_id, person_id, is_admin DEFAULT true). */
+Datum
+cowork_set_admin(PG_FUNCTION_ARGS)
+{
+	static const char *const argnames[] = {"location_id", "person_id", "is_admin"};
+	static SPIPlanPtr plan = NULL;
+
+	CoworkRequireArgs(fcinfo, argnames, 3);
+	CoworkSPIConnect();
+	require_customer(PG_GETARG_INT64(0), PG_GETARG_INT64(1));
+	update_customer_flag(&plan,
+						 "UPDATE cowork.customer SET is_admin = $3"
+						 " WHERE location_id OPERATOR(pg_catalog.=) $1"
+						 " AND person_id OPERATOR(pg_catalog.=) $2",
+						 PG_GETARG_INT64(0), PG_GETARG_INT64(1), PG_GETARG_BOOL(2));
+	CoworkSPIFinish();
+	PG_RETURN_VOID();
+}
+
+/*
+ * set_primary_contact(location_id, company_id, person_id): a member of the
+ * company becomes the company as a customer (customer_type company); the
+ * previous primary contact becomes an individual again.
+ */
+Datum
+cowork_set_primary_contact(PG_FUNCTION_ARGS)
+{
+	static const char *const argnames[] = {"location_id", "company_id", "person_id"};
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[3] = {INT8OID, INT8OID, INT8OID};
+	Datum		values[3];
+	Standing	st;
+
+	CoworkRequireArgs(fcinfo, argnames, 3);
+	CoworkSPIConnect();
+	st = require_customer(PG_GETARG_INT64(0), PG_GETARG_INT64(2));
+	if (st.company_id != PG_GETARG_INT64(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("person %lld is not a member of company %lld at location %lld",
+						(long long) PG_GETARG_INT64(2), (long long) PG_GETARG_INT64(1),
+						(long long) PG_GETARG_INT64(0))));
+	values[0] = PG_GETARG_DATUM(0);
+	values[1] = PG_GETARG_DATUM(1);
+	values[2] = PG_GETARG_DATUM(2);
+	CoworkPlan(&plan,
+			   "WITH c AS (UPDATE cowork.company SET primary_contact_id = $3"
+			   "  WHERE location_id OPERATOR(pg_catalog.=) $1"
+			   "  AND company_id OPERATOR(pg_catalog.=) $2 RETURNING 1)"
+			   " UPDATE cowork.customer SET customer_type ="
+			   "  (CASE WHEN person_id OPERATOR(pg_catalog.=) $3 THEN 'company' ELSE 'individual' END)"
+			   "  ::cowork.customer_type"
+			   " WHERE location_id OPERATOR(pg_catalog.=) $1"
+			   " AND company_id OPERATOR(pg_catalog.=) $2"
+			   " AND (person_id OPERATOR(pg_catalog.=) $3"
+			   "  OR customer_type OPERATOR(pg_catalog.=) 'company'::cowork.customer_type)",
+			   3, argtypes);
+	CoworkExecute(plan, values, NULL, SPI_OK_UPDATE, 0);
+	CoworkSPIFinish();
+	PG_RETURN_VOID();
+}

@@ -1,0 +1,302 @@
+/*-------------------------------------------------------------------------
+ *
+ * credits.c
+ *	  Credits and day passes (SPEC section 5): a balance per person and per
+ *	  company at a location, and the ledger of every grant, purchase and
+ *	  use.  Operators grant; members buy and use (capabilities buy_credits,
+ *	  use_credits, use_day_passes); a company member draws on the company's
+ *	  balance when their own does not cover a use and the company allows it.
+ *
+ * A balance never goes negative, also under concurrent spending: a use is
+ * one conditional UPDATE (balance >= amount), which takes the balance row's
+ * lock; a concurrent use waits, then re-checks the condition against the
+ * balance the first one left (EvalPlanQual), and fails when it no longer
+ * holds.  The CHECK (balance >= 0) is the last guard.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "catalog/pg_enum.h"
+#include "fmgr.h"
+#include "utils/builtins.h"
+#include "utils/numeric.h"
+#include "utils/syscache.h"
+
+#include "cowork.h"
+
+PG_FUNCTION_INFO_V1(cowork_grant_credits);
+PG_FUNCTION_INFO_V1(cowork_grant_company_credits);
+PG_FUNCTION_INFO_V1(cowork_buy_credits);
+PG_FUNCTION_INFO_V1(cowork_use_credits);
+
+/* The label of a credit_kind value ("credits" or "day_passes"). */
+static char *
+kind_label(Datum kind)
+{
+	HeapTuple	tup = SearchSysCache1(ENUMOID, kind);
+	char	   *label;
+
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cowork: cache lookup failed for enum value %u", DatumGetObjectId(kind));
+	label = pstrdup(NameStr(((Form_pg_enum) GETSTRUCT(tup))->enumlabel));
+	ReleaseSysCache(tup);
+	return label;
+}
+
+/* Raise 22023 unless amount > 0. */
+static void
+require_positive(Datum amount)
+{
+	if (DatumGetBool(DirectFunctionCall2(numeric_le, amount,
+										 DirectFunctionCall1(int4_numeric, Int32GetDatum(0)))))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("amount must be positive, not %s",
+						DatumGetCString(DirectFunctionCall1(numeric_out, amount)))));
+}
+
+/* Append one entry to the ledger. */
+static void
+ledger(int64 location_id, const char *owner_kind, int64 owner_id, const char *kind,
+	   Datum amount, const char *reason, int64 person_id)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[7] = {INT8OID, TEXTOID, INT8OID, TEXTOID, NUMERICOID, TEXTOID, INT8OID};
+	Datum		values[7];
+	char		nulls[7] = {' ', ' ', ' ', ' ', ' ', ' ', ' '};
+
+	values[0] = Int64GetDatum(location_id);
+	values[1] = CStringGetTextDatum(owner_kind);
+	values[2] = Int64GetDatum(owner_id);
+	values[3] = CStringGetTextDatum(kind);
+	values[4] = amount;
+	values[5] = CStringGetTextDatum(reason);
+	values[6] = Int64GetDatum(person_id);
+	if (person_id == 0)
+		nulls[6] = 'n';
+	CoworkPlan(&plan,
+			   "INSERT INTO cowork.credit_entry"
+			   " (location_id, owner_kind, owner_id, kind, amount, reason, person_id)"
+			   " VALUES ($1, $2, $3, $4::cowork.credit_kind, $5, $6, $7)",
+			   7, argtypes);
+	CoworkExecute(plan, values, nulls, SPI_OK_INSERT, 0);
+}
+
+/* Add amount (> 0) to a balance, creating it; returns the new balance. */
+static Datum
+add_to_balance(int64 location_id, const char *owner_kind, int64 owner_id,
+			   const char *kind, Datum amount, const char *reason, int64 person_id)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[5] = {INT8OID, TEXTOID, INT8OID, TEXTOID, NUMERICOID};
+	Datum		values[5];
+	bool		isnull;
+	Datum		balance;
+
+	values[0] = Int64GetDatum(location_id);
+	values[1] = CStringGetTextDatum(owner_kind);
+	values[2] = Int64GetDatum(owner_id);
+	values[3] = CStringGetTextDatum(kind);
+	values[4] = amount;
+	CoworkPlan(&plan,
+			   "INSERT INTO cowork.credit_balance AS b (location_id, owner_kind, owner_id, kind, balance)"
+			   " VALUES ($1, $2, $3, $4::cowork.credit_kind, $5)"
+			   " ON CONFLICT (location_id, owner_kind, owner_id, kind)"
+			   " DO UPDATE SET balance = b.balance OPERATOR(pg_catalog.+) EXCLUDED.balance"
+			   " RETURNING balance",
+			   5, argtypes);
+	CoworkExecute(plan, values, NULL, SPI_OK_INSERT_RETURNING, 1);
+	balance = SPI_datumTransfer(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
+											  1, &isnull), false, -1);
+	ledger(location_id, owner_kind, owner_id, kind, amount, reason, person_id);
+	return balance;
+}
+
+/*
+ * Take amount from a balance if it holds that much; returns whether it
+ * did.  The conditional UPDATE is what keeps concurrent uses from taking
+ * the same credit twice.
+ */
+static bool
+take_from_balance(int64 location_id, const char *owner_kind, int64 owner_id,
+				  const char *kind, Datum amount, int64 person_id)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[5] = {INT8OID, TEXTOID, INT8OID, TEXTOID, NUMERICOID};
+	Datum		values[5];
+
+	values[0] = Int64GetDatum(location_id);
+	values[1] = CStringGetTextDatum(owner_kind);
+	values[2] = Int64GetDatum(owner_id);
+	values[3] = CStringGetTextDatum(kind);
+	values[4] = amount;
+	CoworkPlan(&plan,
+			   "UPDATE cowork.credit_balance SET balance = balance OPERATOR(pg_catalog.-) $5"
+			   " WHERE location_id OPERATOR(pg_catalog.=) $1"
+			   " AND owner_kind OPERATOR(pg_catalog.=) $2"
+			   " AND owner_id OPERATOR(pg_catalog.=) $3"
+			   " AND kind OPERATOR(pg_catalog.=) $4::cowork.credit_kind"
+			   " AND balance OPERATOR(pg_catalog.>=) $5",
+			   5, argtypes);
+	if (CoworkExecute(plan, values, NULL, SPI_OK_UPDATE, 0) == 0)
+		return false;
+	ledger(location_id, owner_kind, owner_id, kind,
+		   DirectFunctionCall1(numeric_uminus, amount), "use", person_id);
+	return true;
+}
+
+/* The company of a customer, 0 for none, and whether it shares credits. */
+static int64
+sharing_company(int64 location_id, int64 person_id, bool *shares)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[2] = {INT8OID, INT8OID};
+	Datum		values[2] = {Int64GetDatum(location_id), Int64GetDatum(person_id)};
+	bool		isnull;
+	Datum		company;
+
+	*shares = false;
+	CoworkPlan(&plan,
+			   "SELECT c.company_id, co.members_use_company_credits"
+			   " FROM cowork.customer c JOIN cowork.company co"
+			   " ON co.location_id OPERATOR(pg_catalog.=) c.location_id"
+			   " AND co.company_id OPERATOR(pg_catalog.=) c.company_id"
+			   " WHERE c.location_id OPERATOR(pg_catalog.=) $1"
+			   " AND c.person_id OPERATOR(pg_catalog.=) $2",
+			   2, argtypes);
+	if (CoworkExecute(plan, values, NULL, SPI_OK_SELECT, 1) == 0)
+		return 0;
+	company = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	*shares = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
+	return DatumGetInt64(company);
+}
+
+/* Raise P0002 unless (location_id, person_id) is a customer. */
+static void
+require_customer(int64 location_id, int64 person_id)
+{
+	if (CoworkStatusOf(location_id, person_id) == STATUS_NONE)
+		ereport(ERROR,
+				(errcode(ERRCODE_NO_DATA_FOUND),
+				 errmsg("person %lld is not a customer at location %lld",
+						(long long) person_id, (long long) location_id)));
+}
+
+/* Raise 42501 unless the person has the capability. */
+static void
+require_capability(int64 location_id, int64 person_id, Capability cap)
+{
+	if (!CoworkCan(location_id, person_id, cap))
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("person %lld may not %s at location %lld",
+						(long long) person_id, CoworkCapabilityName(cap),
+						(long long) location_id),
+				 errdetail("Only members who are not suspended buy and use credits and day passes.")));
+}
+
+/* grant_credits(location_id, person_id, amount, kind) returns the balance. */
+Datum
+cowork_grant_credits(PG_FUNCTION_ARGS)
+{
+	static const char *const argnames[] = {"location_id", "person_id", "amount", "kind"};
+	Datum		balance;
+
+	CoworkRequireArgs(fcinfo, argnames, 4);
+	require_positive(PG_GETARG_DATUM(2));
+	CoworkSPIConnect();
+	require_customer(PG_GETARG_INT64(0), PG_GETARG_INT64(1));
+	balance = add_to_balance(PG_GETARG_INT64(0), "person", PG_GETARG_INT64(1),
+							 kind_label(PG_GETARG_DATUM(3)), PG_GETARG_DATUM(2), "grant",
+							 PG_GETARG_INT64(1));
+	CoworkSPIFinish();
+	PG_RETURN_DATUM(balance);
+}
+
+/* grant_company_credits(location_id, company_id, amount, kind). */
+Datum
+cowork_grant_company_credits(PG_FUNCTION_ARGS)
+{
+	static const char *const argnames[] = {"location_id", "company_id", "amount", "kind"};
+	static SPIPlanPtr plan = NULL;
+	Datum		balance;
+
+	CoworkRequireArgs(fcinfo, argnames, 4);
+	require_positive(PG_GETARG_DATUM(2));
+	CoworkSPIConnect();
+	if (CoworkLookupText(&plan,
+						 "SELECT name FROM cowork.company WHERE company_id OPERATOR(pg_catalog.=) $1",
+						 INT8OID, PG_GETARG_DATUM(1)) == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_NO_DATA_FOUND),
+				 errmsg("company %lld does not exist", (long long) PG_GETARG_INT64(1))));
+	balance = add_to_balance(PG_GETARG_INT64(0), "company", PG_GETARG_INT64(1),
+							 kind_label(PG_GETARG_DATUM(3)), PG_GETARG_DATUM(2), "grant", 0);
+	CoworkSPIFinish();
+	PG_RETURN_DATUM(balance);
+}
+
+/* buy_credits(location_id, person_id, amount, kind) returns the balance. */
+Datum
+cowork_buy_credits(PG_FUNCTION_ARGS)
+{
+	static const char *const argnames[] = {"location_id", "person_id", "amount", "kind"};
+	Datum		balance;
+
+	CoworkRequireArgs(fcinfo, argnames, 4);
+	require_positive(PG_GETARG_DATUM(2));
+	CoworkSPIConnect();
+	require_capability(PG_GETARG_INT64(0), PG_GETARG_INT64(1), CAP_BUY_CREDITS);
+	balance = add_to_balance(PG_GETARG_INT64(0), "person", PG_GETARG_INT64(1),
+							 kind_label(PG_GETARG_DATUM(3)), PG_GETARG_DATUM(2), "buy",
+							 PG_GETARG_INT64(1));
+	CoworkSPIFinish();
+	PG_RETURN_DATUM(balance);
+}
+
+/*
+ * use_credits(location_id, person_id, amount, kind) returns whose balance
+ * paid: 'person', or 'company'.  55000 when neither covers the amount.
+ */
+Datum
+cowork_use_credits(PG_FUNCTION_ARGS)
+{
+	static const char *const argnames[] = {"location_id", "person_id", "amount", "kind"};
+	int64		location_id;
+	int64		person_id;
+	int64		company_id;
+	char	   *kind;
+	bool		shares;
+	const char *paid = NULL;
+
+	CoworkRequireArgs(fcinfo, argnames, 4);
+	require_positive(PG_GETARG_DATUM(2));
+	location_id = PG_GETARG_INT64(0);
+	person_id = PG_GETARG_INT64(1);
+	kind = kind_label(PG_GETARG_DATUM(3));
+
+	CoworkSPIConnect();
+	require_capability(location_id, person_id,
+					   strcmp(kind, "day_passes") == 0 ? CAP_USE_DAY_PASSES : CAP_USE_CREDITS);
+	if (take_from_balance(location_id, "person", person_id, kind, PG_GETARG_DATUM(2), person_id))
+		paid = "person";
+	else
+	{
+		company_id = sharing_company(location_id, person_id, &shares);
+		if (company_id != 0 && shares &&
+			take_from_balance(location_id, "company", company_id, kind, PG_GETARG_DATUM(2),
+							  person_id))
+			paid = "company";
+	}
+	if (paid == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("person %lld has not enough %s at location %lld for %s",
+						(long long) person_id, kind, (long long) location_id,
+						DatumGetCString(DirectFunctionCall1(numeric_out, PG_GETARG_DATUM(2)))),
+				 errhint("Buy more with cowork.buy_credits(), or ask the company to share its balance.")));
+	CoworkSPIFinish();
+	PG_RETURN_TEXT_P(cstring_to_text(paid));
+}
