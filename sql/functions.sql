@@ -74,7 +74,7 @@ SELECT (SELECT count(*) FROM cowork.person) AS persons,
 CREATE ROLE regress_app;
 GRANT USAGE ON SCHEMA cowork TO regress_app;
 GRANT SELECT, INSERT, UPDATE ON cowork.location, cowork.person, cowork.customer,
-      cowork.company, cowork.plan, cowork.subscription, cowork.action TO regress_app;
+      cowork.company, cowork.plan, cowork.subscription, cowork.action, cowork.invitation TO regress_app;
 GRANT USAGE ON SEQUENCE cowork.location_location_id_seq, cowork.person_person_id_seq TO regress_app;
 GRANT SELECT ON cowork.customer_event TO regress_app;
 SET ROLE regress_app;

@@ -18,6 +18,7 @@
 #include "catalog/pg_class.h"
 #include "executor/spi.h"
 #include "fmgr.h"
+#include "miscadmin.h"
 #include "nodes/parsenodes.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
@@ -163,4 +164,24 @@ CoworkTableOwner(const char *relname)
 	owner = ((Form_pg_class) GETSTRUCT(tup))->relowner;
 	ReleaseSysCache(tup);
 	return owner;
+}
+
+/*
+ * Act with the rights of the owner of table cowork.<relname> until
+ * CoworkSwitchBack(): for the extension's own bookkeeping (the queue of
+ * pending ends, the credit ledger), which callers may read but not write.
+ * An error on the way restores the user by itself (transaction abort).
+ */
+void
+CoworkSwitchToOwner(const char *relname, Oid *save_userid, int *save_sec_context)
+{
+	GetUserIdAndSecContext(save_userid, save_sec_context);
+	SetUserIdAndSecContext(CoworkTableOwner(relname),
+						   *save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
+}
+
+void
+CoworkSwitchBack(Oid save_userid, int save_sec_context)
+{
+	SetUserIdAndSecContext(save_userid, save_sec_context);
 }

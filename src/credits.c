@@ -7,6 +7,9 @@
  *	  use_credits, use_day_passes); a company member draws on the company's
  *	  balance when their own does not cover a use and the company allows it.
  *
+ * Balances and ledger are written with their owner's rights: roles that use
+ * the functions may read them, not write them, so credits are never forged.
+ *
  * A balance never goes negative, also under concurrent spending: a use is
  * one conditional UPDATE (balance >= amount), which takes the balance row's
  * lock; a concurrent use waits, then re-checks the condition against the
@@ -20,6 +23,7 @@
 #include "access/htup_details.h"
 #include "catalog/pg_enum.h"
 #include "fmgr.h"
+#include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/numeric.h"
 #include "utils/syscache.h"
@@ -94,6 +98,8 @@ add_to_balance(int64 location_id, const char *owner_kind, int64 owner_id,
 	Datum		values[5];
 	bool		isnull;
 	Datum		balance;
+	Oid			save_userid;
+	int			save_sec_context;
 
 	values[0] = Int64GetDatum(location_id);
 	values[1] = CStringGetTextDatum(owner_kind);
@@ -107,10 +113,12 @@ add_to_balance(int64 location_id, const char *owner_kind, int64 owner_id,
 			   " DO UPDATE SET balance = b.balance OPERATOR(pg_catalog.+) EXCLUDED.balance"
 			   " RETURNING balance",
 			   5, argtypes);
+	CoworkSwitchToOwner("credit_balance", &save_userid, &save_sec_context);
 	CoworkExecute(plan, values, NULL, SPI_OK_INSERT_RETURNING, 1);
 	balance = SPI_datumTransfer(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
 											  1, &isnull), false, -1);
 	ledger(location_id, owner_kind, owner_id, kind, amount, reason, person_id);
+	CoworkSwitchBack(save_userid, save_sec_context);
 	return balance;
 }
 
@@ -126,6 +134,9 @@ take_from_balance(int64 location_id, const char *owner_kind, int64 owner_id,
 	static SPIPlanPtr plan = NULL;
 	Oid			argtypes[5] = {INT8OID, TEXTOID, INT8OID, TEXTOID, NUMERICOID};
 	Datum		values[5];
+	Oid			save_userid;
+	int			save_sec_context;
+	bool		taken;
 
 	values[0] = Int64GetDatum(location_id);
 	values[1] = CStringGetTextDatum(owner_kind);
@@ -140,11 +151,13 @@ take_from_balance(int64 location_id, const char *owner_kind, int64 owner_id,
 			   " AND kind OPERATOR(pg_catalog.=) $4::cowork.credit_kind"
 			   " AND balance OPERATOR(pg_catalog.>=) $5",
 			   5, argtypes);
-	if (CoworkExecute(plan, values, NULL, SPI_OK_UPDATE, 0) == 0)
-		return false;
-	ledger(location_id, owner_kind, owner_id, kind,
-		   DirectFunctionCall1(numeric_uminus, amount), "use", person_id);
-	return true;
+	CoworkSwitchToOwner("credit_balance", &save_userid, &save_sec_context);
+	taken = CoworkExecute(plan, values, NULL, SPI_OK_UPDATE, 0) == 1;
+	if (taken)
+		ledger(location_id, owner_kind, owner_id, kind,
+			   DirectFunctionCall1(numeric_uminus, amount), "use", person_id);
+	CoworkSwitchBack(save_userid, save_sec_context);
+	return taken;
 }
 
 /* The company of a customer, 0 for none, and whether it shares credits. */

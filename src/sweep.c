@@ -360,7 +360,13 @@ cowork_subscription_trigger(PG_FUNCTION_ARGS)
 		DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 7, &isnull));
 	if (sub != NULL)
 	{
+		Oid			save_userid;
+		int			save_sec_context;
+
+		/* The queue is the extension's bookkeeping: its owner writes it. */
+		CoworkSwitchToOwner("subscription_end_due", &save_userid, &save_sec_context);
 		queue_end(location_id, subscription_id);
+		CoworkSwitchBack(save_userid, save_sec_context);
 		if (start_pending && sub->starts_at <= GetCurrentTransactionStartTimestamp())
 			process_start(sub);
 	}

@@ -2,7 +2,7 @@
 -- role and a reporting role are enough and no more; the event log is
 -- written only by the trigger; search_path cannot redirect the functions.
 BEGIN;
-SELECT plan(23);
+SELECT plan(28);
 
 SELECT cowork.create_location('Downtown') AS loc \gset
 SELECT cowork.invite_member(:loc, 'Ada Lovelace', 'ada@example.com') AS ada \gset
@@ -12,7 +12,7 @@ SELECT cowork.invite_member(:loc, 'Grace Hopper', 'grace@example.com') AS grace 
 CREATE ROLE regress_app;
 GRANT USAGE ON SCHEMA cowork TO regress_app;
 GRANT SELECT, INSERT, UPDATE ON cowork.location, cowork.person, cowork.customer,
-      cowork.company, cowork.plan, cowork.subscription, cowork.action TO regress_app;
+      cowork.company, cowork.plan, cowork.subscription, cowork.action, cowork.invitation TO regress_app;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA cowork TO regress_app;
 GRANT SELECT ON ALL TABLES IN SCHEMA cowork TO regress_app;
 CREATE ROLE regress_report;
@@ -34,6 +34,16 @@ SELECT lives_ok(format('SELECT cowork.complete_action(cowork.record_action(%s, %
                 'the application role records and completes an action');
 SELECT throws_ok(format('SELECT cowork.track_actions(%L, %L, %L, %L, %L, %L)', 'cowork.person', 'payment', 'person_id', 'person_id', 'email', 'x'),
                  '22023', NULL, 'cowork''s own tables are never tracked');
+SELECT lives_ok(format('SELECT cowork.subscribe(%s, %s, cowork.create_plan(%s, %L))', :loc, :ada, :loc, 'Desk'),
+                'the application role subscribes a member');
+SELECT lives_ok(format('SELECT cowork.remove_member(%s, %s)', :loc, :ada),
+                'the application role removes a member with a running subscription');
+SELECT lives_ok(format('SELECT cowork.restore_member(%s, %s)', :loc, :ada), 'and restores them');
+SELECT lives_ok(format('SELECT cowork.grant_credits(%s, %s, 3), cowork.use_credits(%s, %s, 1)', :loc, :ada, :loc, :ada),
+                'the application role grants and spends credits');
+SELECT throws_ok(format('INSERT INTO cowork.credit_entry (location_id, owner_kind, owner_id, kind, amount, reason) VALUES (%s, %L, %s, %L, 100, %L)',
+                        :loc, 'person', :ada, 'credits', 'forged'),
+                 '42501', NULL, 'the application role cannot forge credits');
 SELECT throws_ok(format('INSERT INTO cowork.customer_event (location_id, person_id, to_status, reason) VALUES (%s, %s, %L, %L)',
                         :loc, :ada, 'removed', 'forged'),
                  '42501', NULL, 'the application role cannot forge an event');
@@ -47,7 +57,9 @@ SELECT results_eq(
     format('SELECT from_status::text, to_status::text, reason, actor FROM cowork.customer_events WHERE person_id = %s ORDER BY event_id', :ada),
     $$ VALUES (NULL, 'member', 'invite_member', 'postgres'),
               ('member', 'nonmember', 'remove_member', 'regress_app'),
-              ('nonmember', 'member', 'direct_update', 'regress_app') $$,
+              ('nonmember', 'member', 'direct_update', 'regress_app'),
+              ('member', 'nonmember', 'remove_member', 'regress_app'),
+              ('nonmember', 'member', 'restore_member', 'regress_app') $$,
     'events name the role that made each change');
 
 SET ROLE regress_report;
