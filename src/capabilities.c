@@ -303,6 +303,13 @@ require_customer(int64 location_id, int64 person_id)
 	return st;
 }
 
+/* Raise P0002 unless (location_id, person_id) is a customer. */
+void
+CoworkRequireCustomer(int64 location_id, int64 person_id)
+{
+	(void) require_customer(location_id, person_id);
+}
+
 /*
  * suspend(location_id, person_id): a member keeps the status and loses
  * every capability; the customer trigger logs it.

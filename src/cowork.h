@@ -99,6 +99,7 @@ typedef enum Capability
 /* capabilities.c */
 extern bool CoworkCan(int64 location_id, int64 person_id, Capability cap);
 extern const char *CoworkCapabilityName(Capability cap);
+extern void CoworkRequireCustomer(int64 location_id, int64 person_id);
 
 /* customers.c */
 extern int64 CoworkFindOrCreatePerson(const char *email, const char *full_name,

@@ -88,6 +88,18 @@ ledger(int64 location_id, const char *owner_kind, int64 owner_id, const char *ki
 	CoworkExecute(plan, values, nulls, SPI_OK_INSERT, 0);
 }
 
+/* The parameters $1..$5 of the balance statements. */
+static void
+balance_values(Datum *values, int64 location_id, const char *owner_kind,
+			   int64 owner_id, const char *kind, Datum amount)
+{
+	values[0] = Int64GetDatum(location_id);
+	values[1] = CStringGetTextDatum(owner_kind);
+	values[2] = Int64GetDatum(owner_id);
+	values[3] = CStringGetTextDatum(kind);
+	values[4] = amount;
+}
+
 /* Add amount (> 0) to a balance, creating it; returns the new balance. */
 static Datum
 add_to_balance(int64 location_id, const char *owner_kind, int64 owner_id,
@@ -101,11 +113,7 @@ add_to_balance(int64 location_id, const char *owner_kind, int64 owner_id,
 	Oid			save_userid;
 	int			save_sec_context;
 
-	values[0] = Int64GetDatum(location_id);
-	values[1] = CStringGetTextDatum(owner_kind);
-	values[2] = Int64GetDatum(owner_id);
-	values[3] = CStringGetTextDatum(kind);
-	values[4] = amount;
+	balance_values(values, location_id, owner_kind, owner_id, kind, amount);
 	CoworkPlan(&plan,
 			   "INSERT INTO cowork.credit_balance AS b (location_id, owner_kind, owner_id, kind, balance)"
 			   " VALUES ($1, $2, $3, $4::cowork.credit_kind, $5)"
@@ -138,11 +146,7 @@ take_from_balance(int64 location_id, const char *owner_kind, int64 owner_id,
 	int			save_sec_context;
 	bool		taken;
 
-	values[0] = Int64GetDatum(location_id);
-	values[1] = CStringGetTextDatum(owner_kind);
-	values[2] = Int64GetDatum(owner_id);
-	values[3] = CStringGetTextDatum(kind);
-	values[4] = amount;
+	balance_values(values, location_id, owner_kind, owner_id, kind, amount);
 	CoworkPlan(&plan,
 			   "UPDATE cowork.credit_balance SET balance = balance OPERATOR(pg_catalog.-) $5"
 			   " WHERE location_id OPERATOR(pg_catalog.=) $1"
@@ -186,17 +190,6 @@ sharing_company(int64 location_id, int64 person_id, bool *shares)
 	return DatumGetInt64(company);
 }
 
-/* Raise P0002 unless (location_id, person_id) is a customer. */
-static void
-require_customer(int64 location_id, int64 person_id)
-{
-	if (CoworkStatusOf(location_id, person_id) == STATUS_NONE)
-		ereport(ERROR,
-				(errcode(ERRCODE_NO_DATA_FOUND),
-				 errmsg("person %lld is not a customer at location %lld",
-						(long long) person_id, (long long) location_id)));
-}
-
 /* Raise 42501 unless the person has the capability. */
 static void
 require_capability(int64 location_id, int64 person_id, Capability cap)
@@ -220,7 +213,7 @@ cowork_grant_credits(PG_FUNCTION_ARGS)
 	CoworkRequireArgs(fcinfo, argnames, 4);
 	require_positive(PG_GETARG_DATUM(2));
 	CoworkSPIConnect();
-	require_customer(PG_GETARG_INT64(0), PG_GETARG_INT64(1));
+	CoworkRequireCustomer(PG_GETARG_INT64(0), PG_GETARG_INT64(1));
 	balance = add_to_balance(PG_GETARG_INT64(0), "person", PG_GETARG_INT64(1),
 							 kind_label(PG_GETARG_DATUM(3)), PG_GETARG_DATUM(2), "grant",
 							 PG_GETARG_INT64(1));
