@@ -145,6 +145,7 @@ SELECT cowork.use_credits(:d, :sue, 1);
 SELECT cowork.use_credits(:d, :cal, 0);
 SELECT cowork.use_credits(:d, :cal, -1);
 SELECT cowork.grant_credits(:d, 999999, 1);
+SELECT cowork.grant_company_credits(:h, :acme, 1);
 SELECT owner_kind, kind, amount, reason, person_id = :cal AS by_cal
   FROM cowork.credit_entry ORDER BY entry_id;
 SELECT owner_kind, kind, balance FROM cowork.credit_balance ORDER BY owner_kind, kind;

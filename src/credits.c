@@ -227,17 +227,24 @@ cowork_grant_company_credits(PG_FUNCTION_ARGS)
 {
 	static const char *const argnames[] = {"location_id", "company_id", "amount", "kind"};
 	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[2] = {INT8OID, INT8OID};
+	Datum		values[2];
 	Datum		balance;
 
 	CoworkRequireArgs(fcinfo, argnames, 4);
 	require_positive(PG_GETARG_DATUM(2));
 	CoworkSPIConnect();
-	if (CoworkLookupText(&plan,
-						 "SELECT name FROM cowork.company WHERE company_id OPERATOR(pg_catalog.=) $1",
-						 INT8OID, PG_GETARG_DATUM(1)) == NULL)
+	values[0] = PG_GETARG_DATUM(0);
+	values[1] = PG_GETARG_DATUM(1);
+	CoworkPlan(&plan,
+			   "SELECT 1 FROM cowork.company WHERE location_id OPERATOR(pg_catalog.=) $1"
+			   " AND company_id OPERATOR(pg_catalog.=) $2",
+			   2, argtypes);
+	if (CoworkExecute(plan, values, NULL, SPI_OK_SELECT, 1) == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_NO_DATA_FOUND),
-				 errmsg("company %lld does not exist", (long long) PG_GETARG_INT64(1))));
+				 errmsg("company %lld does not exist at location %lld",
+						(long long) PG_GETARG_INT64(1), (long long) PG_GETARG_INT64(0))));
 	balance = add_to_balance(PG_GETARG_INT64(0), "company", PG_GETARG_INT64(1),
 							 kind_label(PG_GETARG_DATUM(3)), PG_GETARG_DATUM(2), "grant", 0);
 	CoworkSPIFinish();
