@@ -80,20 +80,15 @@ static Standing
 standing_of(int64 location_id, int64 person_id, bool anonymous)
 {
 	static SPIPlanPtr plan = NULL;
-	Oid			argtypes[2] = {INT8OID, INT8OID};
-	Datum		values[2];
 	Standing	st = {STATUS_NONE, false, false, false, 0};
 
 	if (!anonymous)
 	{
-		values[0] = Int64GetDatum(location_id);
-		values[1] = Int64GetDatum(person_id);
-		CoworkPlan(&plan,
-				   "SELECT status::text, suspended, is_admin, is_company_manager, company_id"
-				   " FROM cowork.customer WHERE location_id OPERATOR(pg_catalog.=) $1"
-				   " AND person_id OPERATOR(pg_catalog.=) $2",
-				   2, argtypes);
-		if (CoworkExecute(plan, values, NULL, SPI_OK_SELECT, 1) == 1)
+		if (CoworkExecuteKey(&plan,
+							 "SELECT status::text, suspended, is_admin, is_company_manager, company_id"
+							 " FROM cowork.customer WHERE location_id OPERATOR(pg_catalog.=) $1"
+							 " AND person_id OPERATOR(pg_catalog.=) $2",
+							 location_id, person_id, SPI_OK_SELECT, 1) == 1)
 		{
 			HeapTuple	row = SPI_tuptable->vals[0];
 			TupleDesc	desc = SPI_tuptable->tupdesc;
@@ -210,22 +205,17 @@ static bool
 member_in_network(int64 location_id, int64 person_id)
 {
 	static SPIPlanPtr plan = NULL;
-	Oid			argtypes[2] = {INT8OID, INT8OID};
-	Datum		values[2];
 
-	values[0] = Int64GetDatum(location_id);
-	values[1] = Int64GetDatum(person_id);
-	CoworkPlan(&plan,
-			   "SELECT 1 FROM cowork.location l"
-			   " JOIN cowork.location o ON o.network OPERATOR(pg_catalog.=) l.network"
-			   "  AND o.location_id OPERATOR(pg_catalog.<>) l.location_id"
-			   " JOIN cowork.customer c ON c.location_id OPERATOR(pg_catalog.=) o.location_id"
-			   " WHERE l.location_id OPERATOR(pg_catalog.=) $1"
-			   " AND c.person_id OPERATOR(pg_catalog.=) $2"
-			   " AND c.status OPERATOR(pg_catalog.=) 'member'::cowork.customer_status"
-			   " AND NOT c.suspended LIMIT 1",
-			   2, argtypes);
-	return CoworkExecute(plan, values, NULL, SPI_OK_SELECT, 1) == 1;
+	return CoworkExecuteKey(&plan,
+							"SELECT 1 FROM cowork.location l"
+							" JOIN cowork.location o ON o.network OPERATOR(pg_catalog.=) l.network"
+							"  AND o.location_id OPERATOR(pg_catalog.<>) l.location_id"
+							" JOIN cowork.customer c ON c.location_id OPERATOR(pg_catalog.=) o.location_id"
+							" WHERE l.location_id OPERATOR(pg_catalog.=) $1"
+							" AND c.person_id OPERATOR(pg_catalog.=) $2"
+							" AND c.status OPERATOR(pg_catalog.=) 'member'::cowork.customer_status"
+							" AND NOT c.suspended LIMIT 1",
+							location_id, person_id, SPI_OK_SELECT, 1) == 1;
 }
 
 /* can_view(location_id, person_id, visibility) returns boolean. */
@@ -301,6 +291,13 @@ require_customer(int64 location_id, int64 person_id)
 				 errmsg("person %lld is not a customer at location %lld",
 						(long long) person_id, (long long) location_id)));
 	return st;
+}
+
+/* The company a customer belongs to at a location, 0 for none. */
+int64
+CoworkCompanyOf(int64 location_id, int64 person_id)
+{
+	return standing_of(location_id, person_id, false).company_id;
 }
 
 /* Raise P0002 unless (location_id, person_id) is a customer. */

@@ -91,27 +91,6 @@ decide(const Invitation *inv, const char *status, int64 person_id)
 	CoworkExecute(plan, values, nulls, SPI_OK_UPDATE, 0);
 }
 
-/* The company a customer belongs to at a location, or 0. */
-static int64
-company_of(int64 location_id, int64 person_id)
-{
-	static SPIPlanPtr plan = NULL;
-	Oid			argtypes[2] = {INT8OID, INT8OID};
-	Datum		values[2] = {Int64GetDatum(location_id), Int64GetDatum(person_id)};
-	bool		isnull;
-	Datum		company;
-
-	CoworkPlan(&plan,
-			   "SELECT company_id FROM cowork.customer"
-			   " WHERE location_id OPERATOR(pg_catalog.=) $1"
-			   " AND person_id OPERATOR(pg_catalog.=) $2",
-			   2, argtypes);
-	if (CoworkExecute(plan, values, NULL, SPI_OK_SELECT, 1) == 0)
-		return 0;
-	company = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-	return isnull ? 0 : DatumGetInt64(company);
-}
-
 /*
  * Approve a locked pending invitation: the invitee (created if new) becomes
  * a member of the location and of the company.  Returns the person id.
@@ -124,7 +103,7 @@ approve(const Invitation *inv)
 	int64		current_company;
 
 	person_id = CoworkFindOrCreatePerson(inv->email, inv->full_name, NULL);
-	current_company = company_of(inv->location_id, person_id);
+	current_company = CoworkCompanyOf(inv->location_id, person_id);
 	if (current_company != 0 && current_company != inv->company_id)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
@@ -186,7 +165,7 @@ cowork_invite_to_company(PG_FUNCTION_ARGS)
 				 errmsg("person %lld may not invite users at location %lld",
 						(long long) inviter, (long long) location_id),
 				 errdetail("Members of a company invite coworkers; suspended members cannot.")));
-	company_id = company_of(location_id, inviter);
+	company_id = CoworkCompanyOf(location_id, inviter);
 
 	values[0] = Int64GetDatum(location_id);
 	values[1] = Int64GetDatum(inviter);

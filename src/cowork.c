@@ -87,6 +87,22 @@ CoworkExecute(SPIPlanPtr plan, Datum *values, const char *nulls,
 }
 
 /*
+ * Run a kept statement whose two parameters are bigints ($1, $2: a location
+ * and a key within it), preparing it on first use; checks the SPI code and
+ * returns the number of rows processed.
+ */
+int
+CoworkExecuteKey(SPIPlanPtr *cache, const char *sql, int64 first, int64 second,
+				 int expected, long tcount)
+{
+	Oid			argtypes[2] = {INT8OID, INT8OID};
+	Datum		values[2] = {Int64GetDatum(first), Int64GetDatum(second)};
+
+	CoworkPlan(cache, sql, 2, argtypes);
+	return CoworkExecute(*cache, values, NULL, expected, tcount);
+}
+
+/*
  * Run a kept one-parameter query (preparing it on first use) and return the
  * first column of its first row as text, or NULL when there is no row.  The
  * result lives in the current SPI memory context.

@@ -100,6 +100,7 @@ typedef enum Capability
 extern bool CoworkCan(int64 location_id, int64 person_id, Capability cap);
 extern const char *CoworkCapabilityName(Capability cap);
 extern void CoworkRequireCustomer(int64 location_id, int64 person_id);
+extern int64 CoworkCompanyOf(int64 location_id, int64 person_id);
 
 /* customers.c */
 extern int64 CoworkFindOrCreatePerson(const char *email, const char *full_name,
@@ -119,6 +120,8 @@ extern SPIPlanPtr CoworkPlan(SPIPlanPtr *cache, const char *sql,
 							 int nargs, Oid *argtypes);
 extern int	CoworkExecute(SPIPlanPtr plan, Datum *values, const char *nulls,
 						  int expected, long tcount);
+extern int	CoworkExecuteKey(SPIPlanPtr *cache, const char *sql, int64 first,
+							 int64 second, int expected, long tcount);
 extern char *CoworkLookupText(SPIPlanPtr *cache, const char *sql,
 							  Oid argtype, Datum arg);
 extern char *CoworkLocationName(int64 location_id);

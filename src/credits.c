@@ -169,21 +169,18 @@ static int64
 sharing_company(int64 location_id, int64 person_id, bool *shares)
 {
 	static SPIPlanPtr plan = NULL;
-	Oid			argtypes[2] = {INT8OID, INT8OID};
-	Datum		values[2] = {Int64GetDatum(location_id), Int64GetDatum(person_id)};
 	bool		isnull;
 	Datum		company;
 
 	*shares = false;
-	CoworkPlan(&plan,
-			   "SELECT c.company_id, co.members_use_company_credits"
-			   " FROM cowork.customer c JOIN cowork.company co"
-			   " ON co.location_id OPERATOR(pg_catalog.=) c.location_id"
-			   " AND co.company_id OPERATOR(pg_catalog.=) c.company_id"
-			   " WHERE c.location_id OPERATOR(pg_catalog.=) $1"
-			   " AND c.person_id OPERATOR(pg_catalog.=) $2",
-			   2, argtypes);
-	if (CoworkExecute(plan, values, NULL, SPI_OK_SELECT, 1) == 0)
+	if (CoworkExecuteKey(&plan,
+						 "SELECT c.company_id, co.members_use_company_credits"
+						 " FROM cowork.customer c JOIN cowork.company co"
+						 " ON co.location_id OPERATOR(pg_catalog.=) c.location_id"
+						 " AND co.company_id OPERATOR(pg_catalog.=) c.company_id"
+						 " WHERE c.location_id OPERATOR(pg_catalog.=) $1"
+						 " AND c.person_id OPERATOR(pg_catalog.=) $2",
+						 location_id, person_id, SPI_OK_SELECT, 1) == 0)
 		return 0;
 	company = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
 	*shares = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
@@ -227,20 +224,15 @@ cowork_grant_company_credits(PG_FUNCTION_ARGS)
 {
 	static const char *const argnames[] = {"location_id", "company_id", "amount", "kind"};
 	static SPIPlanPtr plan = NULL;
-	Oid			argtypes[2] = {INT8OID, INT8OID};
-	Datum		values[2];
 	Datum		balance;
 
 	CoworkRequireArgs(fcinfo, argnames, 4);
 	require_positive(PG_GETARG_DATUM(2));
 	CoworkSPIConnect();
-	values[0] = PG_GETARG_DATUM(0);
-	values[1] = PG_GETARG_DATUM(1);
-	CoworkPlan(&plan,
-			   "SELECT 1 FROM cowork.company WHERE location_id OPERATOR(pg_catalog.=) $1"
-			   " AND company_id OPERATOR(pg_catalog.=) $2",
-			   2, argtypes);
-	if (CoworkExecute(plan, values, NULL, SPI_OK_SELECT, 1) == 0)
+	if (CoworkExecuteKey(&plan,
+						 "SELECT 1 FROM cowork.company WHERE location_id OPERATOR(pg_catalog.=) $1"
+						 " AND company_id OPERATOR(pg_catalog.=) $2",
+						 PG_GETARG_INT64(0), PG_GETARG_INT64(1), SPI_OK_SELECT, 1) == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_NO_DATA_FOUND),
 				 errmsg("company %lld does not exist at location %lld",

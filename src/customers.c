@@ -179,21 +179,16 @@ static void
 end_running_subscriptions(int64 location_id, int64 person_id)
 {
 	static SPIPlanPtr plan = NULL;
-	Oid			argtypes[2] = {INT8OID, INT8OID};
-	Datum		values[2];
 
-	values[0] = Int64GetDatum(location_id);
-	values[1] = Int64GetDatum(person_id);
-	CoworkPlan(&plan,
-			   "UPDATE cowork.subscription"
-			   " SET ends_at = pg_catalog.now(), ended_by = CURRENT_USER,"
-			   " ended_at = pg_catalog.now()"
-			   " WHERE location_id OPERATOR(pg_catalog.=) $1"
-			   " AND person_id OPERATOR(pg_catalog.=) $2"
-			   " AND starts_at OPERATOR(pg_catalog.<=) pg_catalog.now()"
-			   " AND (ends_at IS NULL OR ends_at OPERATOR(pg_catalog.>) pg_catalog.now())",
-			   2, argtypes);
-	CoworkExecute(plan, values, NULL, SPI_OK_UPDATE, 0);
+	CoworkExecuteKey(&plan,
+					 "UPDATE cowork.subscription"
+					 " SET ends_at = pg_catalog.now(), ended_by = CURRENT_USER,"
+					 " ended_at = pg_catalog.now()"
+					 " WHERE location_id OPERATOR(pg_catalog.=) $1"
+					 " AND person_id OPERATOR(pg_catalog.=) $2"
+					 " AND starts_at OPERATOR(pg_catalog.<=) pg_catalog.now()"
+					 " AND (ends_at IS NULL OR ends_at OPERATOR(pg_catalog.>) pg_catalog.now())",
+					 location_id, person_id, SPI_OK_UPDATE, 0);
 }
 
 /*

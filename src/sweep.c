@@ -152,30 +152,22 @@ queue_end(int64 location_id, int64 subscription_id)
 {
 	static SPIPlanPtr upsert_plan = NULL;
 	static SPIPlanPtr delete_plan = NULL;
-	Oid			argtypes[2] = {INT8OID, INT8OID};
-	Datum		values[2];
 
-	values[0] = Int64GetDatum(location_id);
-	values[1] = Int64GetDatum(subscription_id);
-	CoworkPlan(&upsert_plan,
-			   "INSERT INTO cowork.subscription_end_due"
-			   " (location_id, subscription_id, person_id, company_id, ends_at)"
-			   " SELECT location_id, subscription_id, person_id, company_id, ends_at"
-			   " FROM cowork.subscription"
-			   " WHERE location_id OPERATOR(pg_catalog.=) $1"
-			   " AND subscription_id OPERATOR(pg_catalog.=) $2 AND ends_at IS NOT NULL"
-			   " ON CONFLICT (location_id, subscription_id)"
-			   " DO UPDATE SET ends_at = EXCLUDED.ends_at",
-			   2, argtypes);
-	if (CoworkExecute(upsert_plan, values, NULL, SPI_OK_INSERT, 0) == 0)
-	{
-		CoworkPlan(&delete_plan,
-				   "DELETE FROM cowork.subscription_end_due"
-				   " WHERE location_id OPERATOR(pg_catalog.=) $1"
-				   " AND subscription_id OPERATOR(pg_catalog.=) $2",
-				   2, argtypes);
-		CoworkExecute(delete_plan, values, NULL, SPI_OK_DELETE, 0);
-	}
+	if (CoworkExecuteKey(&upsert_plan,
+						 "INSERT INTO cowork.subscription_end_due"
+						 " (location_id, subscription_id, person_id, company_id, ends_at)"
+						 " SELECT location_id, subscription_id, person_id, company_id, ends_at"
+						 " FROM cowork.subscription"
+						 " WHERE location_id OPERATOR(pg_catalog.=) $1"
+						 " AND subscription_id OPERATOR(pg_catalog.=) $2 AND ends_at IS NOT NULL"
+						 " ON CONFLICT (location_id, subscription_id)"
+						 " DO UPDATE SET ends_at = EXCLUDED.ends_at",
+						 location_id, subscription_id, SPI_OK_INSERT, 0) == 0)
+		CoworkExecuteKey(&delete_plan,
+						 "DELETE FROM cowork.subscription_end_due"
+						 " WHERE location_id OPERATOR(pg_catalog.=) $1"
+						 " AND subscription_id OPERATOR(pg_catalog.=) $2",
+						 location_id, subscription_id, SPI_OK_DELETE, 0);
 }
 
 /*

@@ -750,19 +750,16 @@ CustomerStatus
 CoworkStatusOf(int64 location_id, int64 person_id)
 {
 	static SPIPlanPtr plan = NULL;
-	Oid			argtypes[2] = {INT8OID, INT8OID};
-	Datum		values[2] = {Int64GetDatum(location_id), Int64GetDatum(person_id)};
 	CustomerStatus status = STATUS_NONE;
 
 	if (read_status_direct(location_id, person_id, &status))
 		return status;
 	CoworkSPIConnect();
-	CoworkPlan(&plan,
-			   "SELECT status::text FROM cowork.customer"
-			   " WHERE location_id OPERATOR(pg_catalog.=) $1"
-			   " AND person_id OPERATOR(pg_catalog.=) $2",
-			   2, argtypes);
-	if (CoworkExecute(plan, values, NULL, SPI_OK_SELECT, 1) == 1)
+	if (CoworkExecuteKey(&plan,
+						 "SELECT status::text FROM cowork.customer"
+						 " WHERE location_id OPERATOR(pg_catalog.=) $1"
+						 " AND person_id OPERATOR(pg_catalog.=) $2",
+						 location_id, person_id, SPI_OK_SELECT, 1) == 1)
 		status = CustomerStatusFromName(SPI_getvalue(SPI_tuptable->vals[0],
 													 SPI_tuptable->tupdesc, 1));
 	CoworkSPIFinish();
