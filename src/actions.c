@@ -110,21 +110,6 @@ invalidate_trigger_cache(Datum arg, Oid relid)
 		entry->valid = false;
 }
 
-/* The label of an enum value. */
-static char *
-enum_label(Datum value)
-{
-	HeapTuple	tup = SearchSysCache1(ENUMOID, value);
-	char	   *label;
-
-	if (!HeapTupleIsValid(tup))
-		elog(ERROR, "cowork: cache lookup failed for enum value %u",
-			 DatumGetObjectId(value));
-	label = pstrdup(NameStr(((Form_pg_enum) GETSTRUCT(tup))->enumlabel));
-	ReleaseSysCache(tup);
-	return label;
-}
-
 /* The OID of an enum type's label, or InvalidOid when it has none such. */
 static Oid
 enum_value(Oid enumtype, const char *label)
@@ -344,7 +329,7 @@ describe_action(void *arg)
 		Datum		value = SPI_getbinval(action->row, action->tupdesc,
 										  info->kind_att, &isnull);
 
-		kind = isnull ? "unknown" : enum_label(value);
+		kind = isnull ? "unknown" : CoworkEnumLabel(value);
 	}
 	if (info->id_att != 0)
 		id = SPI_getvalue(action->row, action->tupdesc, info->id_att);
@@ -410,12 +395,10 @@ cowork_action_trigger(PG_FUNCTION_ARGS)
 	change.describe = describe_action;
 	change.describe_arg = &action;
 
-	GetUserIdAndSecContext(&save_userid, &save_sec_context);
+	CoworkSwitchUser(CoworkCustomerOwner(), &save_userid, &save_sec_context);
 	change.actor = save_userid;
-	SetUserIdAndSecContext(CoworkCustomerOwner(),
-						   save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
 	CoworkSetStatus(&change);
-	SetUserIdAndSecContext(save_userid, save_sec_context);
+	CoworkSwitchBack(save_userid, save_sec_context);
 
 	return PointerGetDatum(NULL);
 }
@@ -489,8 +472,8 @@ cowork_action_state_trigger(PG_FUNCTION_ARGS)
 					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 					 errmsg("action %s cannot go from %s to %s",
 							SPI_getvalue(row, tupdesc, info->id_att),
-							enum_label(ObjectIdGetDatum(old)),
-							enum_label(ObjectIdGetDatum(state))),
+							CoworkEnumLabel(ObjectIdGetDatum(old)),
+							CoworkEnumLabel(ObjectIdGetDatum(state))),
 					 errdetail("A started action may be completed or cancelled, a completed one cancelled; a cancelled action is final."),
 					 errhint("Record a new action instead.")));
 	}
@@ -638,7 +621,7 @@ cowork_track_actions(PG_FUNCTION_ARGS)
 
 	CoworkRequireArgs(fcinfo, argnames, 6);
 	relid = PG_GETARG_OID(0);
-	kind = enum_label(PG_GETARG_DATUM(1));
+	kind = CoworkEnumLabel(PG_GETARG_DATUM(1));
 	location_column = NameStr(*PG_GETARG_NAME(2));
 	person_column = NameStr(*PG_GETARG_NAME(3));
 	state_column = NameStr(*PG_GETARG_NAME(4));

@@ -20,11 +20,9 @@
 #include "postgres.h"
 
 #include "access/htup_details.h"
-#include "catalog/pg_enum.h"
 #include "fmgr.h"
 #include "lib/stringinfo.h"
 #include "utils/builtins.h"
-#include "utils/syscache.h"
 
 #include "cowork.h"
 
@@ -223,7 +221,6 @@ Datum
 cowork_can_view(PG_FUNCTION_ARGS)
 {
 	static const char *const argnames[] = {"location_id"};
-	HeapTuple	tup;
 	char	   *level;
 	Standing	st;
 	bool		result;
@@ -233,12 +230,7 @@ cowork_can_view(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("visibility must not be null")));
-	tup = SearchSysCache1(ENUMOID, PG_GETARG_DATUM(2));
-	if (!HeapTupleIsValid(tup))
-		elog(ERROR, "cowork: cache lookup failed for enum value %u",
-			 PG_GETARG_OID(2));
-	level = pstrdup(NameStr(((Form_pg_enum) GETSTRUCT(tup))->enumlabel));
-	ReleaseSysCache(tup);
+	level = CoworkEnumLabel(PG_GETARG_DATUM(2));
 
 	CoworkSPIConnect();
 	st = standing_of(PG_GETARG_INT64(0), PG_ARGISNULL(1) ? 0 : PG_GETARG_INT64(1),

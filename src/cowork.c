@@ -16,6 +16,7 @@
 #include "access/htup_details.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_enum.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "miscadmin.h"
@@ -183,21 +184,36 @@ CoworkTableOwner(const char *relname)
 }
 
 /*
- * Act with the rights of the owner of table cowork.<relname> until
- * CoworkSwitchBack(): for the extension's own bookkeeping (the queue of
- * pending ends, the credit ledger), which callers may read but not write.
- * An error on the way restores the user by itself (transaction abort).
+ * Act with the rights of role (the owner of one of cowork's tables) until
+ * CoworkSwitchBack(): for the extension's own records (the event log, the
+ * queue of pending ends, the credit ledger, statuses changed by completed
+ * actions), which callers may read but not write.  An error on the way
+ * restores the user by itself (transaction abort).
  */
 void
-CoworkSwitchToOwner(const char *relname, Oid *save_userid, int *save_sec_context)
+CoworkSwitchUser(Oid role, Oid *save_userid, int *save_sec_context)
 {
 	GetUserIdAndSecContext(save_userid, save_sec_context);
-	SetUserIdAndSecContext(CoworkTableOwner(relname),
-						   *save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
+	SetUserIdAndSecContext(role, *save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
 }
 
 void
 CoworkSwitchBack(Oid save_userid, int save_sec_context)
 {
 	SetUserIdAndSecContext(save_userid, save_sec_context);
+}
+
+/* The label of an enum value, palloc'd. */
+char *
+CoworkEnumLabel(Datum value)
+{
+	HeapTuple	tup = SearchSysCache1(ENUMOID, value);
+	char	   *label;
+
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cowork: cache lookup failed for enum value %u",
+			 DatumGetObjectId(value));
+	label = pstrdup(NameStr(((Form_pg_enum) GETSTRUCT(tup))->enumlabel));
+	ReleaseSysCache(tup);
+	return label;
 }

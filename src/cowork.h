@@ -127,8 +127,8 @@ extern char *CoworkLookupText(SPIPlanPtr *cache, const char *sql,
 extern char *CoworkLocationName(int64 location_id);
 extern char *CoworkPersonEmail(int64 person_id);
 extern Oid	CoworkTableOwner(const char *relname);
-extern void CoworkSwitchToOwner(const char *relname, Oid *save_userid,
-								int *save_sec_context);
+extern char *CoworkEnumLabel(Datum value);
+extern void CoworkSwitchUser(Oid role, Oid *save_userid, int *save_sec_context);
 extern void CoworkSwitchBack(Oid save_userid, int save_sec_context);
 extern void CoworkRequireArgs(FunctionCallInfo fcinfo, const char *const *names,
 							  int nargs);

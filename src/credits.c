@@ -20,13 +20,10 @@
  */
 #include "postgres.h"
 
-#include "access/htup_details.h"
-#include "catalog/pg_enum.h"
 #include "fmgr.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/numeric.h"
-#include "utils/syscache.h"
 
 #include "cowork.h"
 
@@ -34,20 +31,6 @@ PG_FUNCTION_INFO_V1(cowork_grant_credits);
 PG_FUNCTION_INFO_V1(cowork_grant_company_credits);
 PG_FUNCTION_INFO_V1(cowork_buy_credits);
 PG_FUNCTION_INFO_V1(cowork_use_credits);
-
-/* The label of a credit_kind value ("credits" or "day_passes"). */
-static char *
-kind_label(Datum kind)
-{
-	HeapTuple	tup = SearchSysCache1(ENUMOID, kind);
-	char	   *label;
-
-	if (!HeapTupleIsValid(tup))
-		elog(ERROR, "cowork: cache lookup failed for enum value %u", DatumGetObjectId(kind));
-	label = pstrdup(NameStr(((Form_pg_enum) GETSTRUCT(tup))->enumlabel));
-	ReleaseSysCache(tup);
-	return label;
-}
 
 /* Raise 22023 unless amount > 0. */
 static void
@@ -121,7 +104,7 @@ add_to_balance(int64 location_id, const char *owner_kind, int64 owner_id,
 			   " DO UPDATE SET balance = b.balance OPERATOR(pg_catalog.+) EXCLUDED.balance"
 			   " RETURNING balance",
 			   5, argtypes);
-	CoworkSwitchToOwner("credit_balance", &save_userid, &save_sec_context);
+	CoworkSwitchUser(CoworkTableOwner("credit_balance"), &save_userid, &save_sec_context);
 	CoworkExecute(plan, values, NULL, SPI_OK_INSERT_RETURNING, 1);
 	balance = SPI_datumTransfer(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
 											  1, &isnull), false, -1);
@@ -155,7 +138,7 @@ take_from_balance(int64 location_id, const char *owner_kind, int64 owner_id,
 			   " AND kind OPERATOR(pg_catalog.=) $4::cowork.credit_kind"
 			   " AND balance OPERATOR(pg_catalog.>=) $5",
 			   5, argtypes);
-	CoworkSwitchToOwner("credit_balance", &save_userid, &save_sec_context);
+	CoworkSwitchUser(CoworkTableOwner("credit_balance"), &save_userid, &save_sec_context);
 	taken = CoworkExecute(plan, values, NULL, SPI_OK_UPDATE, 0) == 1;
 	if (taken)
 		ledger(location_id, owner_kind, owner_id, kind,
@@ -212,7 +195,7 @@ cowork_grant_credits(PG_FUNCTION_ARGS)
 	CoworkSPIConnect();
 	CoworkRequireCustomer(PG_GETARG_INT64(0), PG_GETARG_INT64(1));
 	balance = add_to_balance(PG_GETARG_INT64(0), "person", PG_GETARG_INT64(1),
-							 kind_label(PG_GETARG_DATUM(3)), PG_GETARG_DATUM(2), "grant",
+							 CoworkEnumLabel(PG_GETARG_DATUM(3)), PG_GETARG_DATUM(2), "grant",
 							 PG_GETARG_INT64(1));
 	CoworkSPIFinish();
 	PG_RETURN_DATUM(balance);
@@ -238,7 +221,7 @@ cowork_grant_company_credits(PG_FUNCTION_ARGS)
 				 errmsg("company %lld does not exist at location %lld",
 						(long long) PG_GETARG_INT64(1), (long long) PG_GETARG_INT64(0))));
 	balance = add_to_balance(PG_GETARG_INT64(0), "company", PG_GETARG_INT64(1),
-							 kind_label(PG_GETARG_DATUM(3)), PG_GETARG_DATUM(2), "grant", 0);
+							 CoworkEnumLabel(PG_GETARG_DATUM(3)), PG_GETARG_DATUM(2), "grant", 0);
 	CoworkSPIFinish();
 	PG_RETURN_DATUM(balance);
 }
@@ -255,7 +238,7 @@ cowork_buy_credits(PG_FUNCTION_ARGS)
 	CoworkSPIConnect();
 	require_capability(PG_GETARG_INT64(0), PG_GETARG_INT64(1), CAP_BUY_CREDITS);
 	balance = add_to_balance(PG_GETARG_INT64(0), "person", PG_GETARG_INT64(1),
-							 kind_label(PG_GETARG_DATUM(3)), PG_GETARG_DATUM(2), "buy",
+							 CoworkEnumLabel(PG_GETARG_DATUM(3)), PG_GETARG_DATUM(2), "buy",
 							 PG_GETARG_INT64(1));
 	CoworkSPIFinish();
 	PG_RETURN_DATUM(balance);
@@ -280,7 +263,7 @@ cowork_use_credits(PG_FUNCTION_ARGS)
 	require_positive(PG_GETARG_DATUM(2));
 	location_id = PG_GETARG_INT64(0);
 	person_id = PG_GETARG_INT64(1);
-	kind = kind_label(PG_GETARG_DATUM(3));
+	kind = CoworkEnumLabel(PG_GETARG_DATUM(3));
 
 	CoworkSPIConnect();
 	require_capability(location_id, person_id,

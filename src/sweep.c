@@ -356,7 +356,7 @@ cowork_subscription_trigger(PG_FUNCTION_ARGS)
 		int			save_sec_context;
 
 		/* The queue is the extension's bookkeeping: its owner writes it. */
-		CoworkSwitchToOwner("subscription_end_due", &save_userid, &save_sec_context);
+		CoworkSwitchUser(CoworkTableOwner("subscription_end_due"), &save_userid, &save_sec_context);
 		queue_end(location_id, subscription_id);
 		CoworkSwitchBack(save_userid, save_sec_context);
 		if (start_pending && sub->starts_at <= GetCurrentTransactionStartTimestamp())

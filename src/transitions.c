@@ -27,7 +27,6 @@
 #include "access/tableam.h"
 #include "access/xact.h"
 #include "catalog/namespace.h"
-#include "catalog/pg_enum.h"
 #include "commands/trigger.h"
 #include "fmgr.h"
 #include "miscadmin.h"
@@ -38,7 +37,6 @@
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
-#include "utils/syscache.h"
 #include "utils/timestamp.h"
 
 #include "cowork.h"
@@ -210,7 +208,6 @@ static Oid	status_oids[STATUS_COUNT];
 static CustomerStatus
 status_from_datum(Datum value)
 {
-	HeapTuple	tup;
 	CustomerStatus status;
 
 	for (int s = STATUS_MEMBER; s < STATUS_COUNT; s++)
@@ -219,12 +216,7 @@ status_from_datum(Datum value)
 			return (CustomerStatus) s;
 	}
 
-	tup = SearchSysCache1(ENUMOID, value);
-	if (!HeapTupleIsValid(tup))
-		elog(ERROR, "cowork: cache lookup failed for enum value %u",
-			 DatumGetObjectId(value));
-	status = CustomerStatusFromName(NameStr(((Form_pg_enum) GETSTRUCT(tup))->enumlabel));
-	ReleaseSysCache(tup);
+	status = CustomerStatusFromName(CoworkEnumLabel(value));
 	if (status == STATUS_NONE)
 		elog(ERROR, "cowork: unexpected customer status %u",
 			 DatumGetObjectId(value));
@@ -560,11 +552,9 @@ write_event(int64 location_id, int64 person_id, CustomerStatus from,
 	values[4] = CStringGetTextDatum(reason);
 	values[5] = CStringGetTextDatum(actor);
 
-	GetUserIdAndSecContext(&save_userid, &save_sec_context);
-	SetUserIdAndSecContext(customer_relation_info()->event_owner,
-						   save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
+	CoworkSwitchUser(customer_relation_info()->event_owner, &save_userid, &save_sec_context);
 	CoworkExecute(plan, values, nulls, SPI_OK_INSERT, 0);
-	SetUserIdAndSecContext(save_userid, save_sec_context);
+	CoworkSwitchBack(save_userid, save_sec_context);
 
 	CoworkSPIFinish();
 }
