@@ -7,7 +7,15 @@ EXTVERSION = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" $(EXTENSION).co
 MODULE_big = cowork
 OBJS = $(patsubst %.c,%.o,$(wildcard src/*.c))
 
-DATA = $(wildcard sql/$(EXTENSION)--*.sql)
+# The install script of the version in the control file is built from
+# sql/src/*.sql, concatenated in name order (pg_partman's way: one file a
+# part, so a release's diff touches only the parts that changed).  Released
+# install scripts (frozen copies) and the upgrade scripts are installed as
+# they are.  docs/operations.md, "Releases", says how a release is cut.
+BUILT_SCRIPT = sql/$(EXTENSION)--$(EXTVERSION).sql
+SCRIPT_SOURCES = $(sort $(wildcard sql/src/*.sql))
+DATA_built = $(BUILT_SCRIPT)
+DATA = $(filter-out $(BUILT_SCRIPT),$(wildcard sql/$(EXTENSION)--*.sql))
 
 # One regression script per feature: every sql/*.sql that is not an
 # extension script.  Isolation specs live in test/specs.
@@ -16,7 +24,7 @@ REGRESS_OPTS = --inputdir=. --dbname=cowork_regression
 ISOLATION = $(sort $(basename $(notdir $(wildcard test/specs/*.spec))))
 ISOLATION_OPTS = --inputdir=test --dbname=cowork_isolation
 
-EXTRA_CLEAN = results output_iso regression.diffs regression.out \
+EXTRA_CLEAN = results output_iso output_regress output_upgrade regression.diffs regression.out \
 	test/output_iso
 
 PG_CONFIG ?= pg_config
@@ -34,7 +42,18 @@ PG_CFLAGS += -Werror
 endif
 
 .DEFAULT_GOAL := all
-.PHONY: demo test
+.PHONY: demo test dist
+
+$(BUILT_SCRIPT): $(SCRIPT_SOURCES) $(EXTENSION).control
+	cat $(SCRIPT_SOURCES) > $@
+
+# The release archive PGXN expects: cowork-<version>.zip of the committed
+# tree (git archive of HEAD), everything under cowork-<version>/.
+DIST_ZIP ?= $(EXTENSION)-$(EXTVERSION).zip
+DIST_REF ?= HEAD
+dist:
+	git archive --format zip --prefix=$(EXTENSION)-$(EXTVERSION)/ -o $(DIST_ZIP) $(DIST_REF)
+	@echo "$(DIST_ZIP)"
 
 # "make demo" and "make test" need nothing installed beforehand: the scripts
 # install what is missing, build, and run a throwaway cluster.

@@ -27,19 +27,31 @@ count_regress() {
     summary+=("$suite: $ok passed, $bad failed")
 }
 
-rm -rf results output_iso regression.diffs regression.out
+rm -rf results output_iso output_regress output_upgrade regression.diffs regression.out
 
-echo "== regression tests (pg_regress, sql/ + expected/)"
+# The release that upgrade passes start from (test/upgrade/releases).
+from=$(grep -v '^#' test/upgrade/releases | tail -1 | cut -d' ' -f1)
+
+# run_regress SUITE OUTPUTDIR [PGOPTIONS]: pg_regress over every sql/ script
+# (results and regression.diffs in OUTPUTDIR)
+run_regress() {
+    local suite=$1 out=$2 log=/tmp/cowork-regress.$$.log rc
+    PGOPTIONS=${3:-} "$PGXS_DIR/src/test/regress/pg_regress" --inputdir=. \
+        --outputdir="$out" --bindir="$PGBIN" --dbname=cowork_regression $regress 2>&1 |
+        tee "$log"
+    rc=${PIPESTATUS[0]}
+    count_regress "$suite" "$log"
+    if [ "$rc" -ne 0 ]; then
+        [ "$(grep -Ec '\.\.\. (FAILED|failed)' "$log")" -gt 0 ] || failed=$((failed + 1))
+        [ -f "$out/regression.diffs" ] && cat "$out/regression.diffs"
+    fi
+}
+
 regress=$(make -s --no-print-directory print-REGRESS 2>/dev/null)
-"$PGXS_DIR/src/test/regress/pg_regress" --inputdir=. --bindir="$PGBIN" \
-    --dbname=cowork_regression $regress 2>&1 | tee /tmp/cowork-regress.$$.log
-rc=${PIPESTATUS[0]}
-count_regress regress /tmp/cowork-regress.$$.log
-if [ "$rc" -ne 0 ] && [ -f regression.diffs ]; then
-    [ "$(grep -Ec '\.\.\. (FAILED|failed)' /tmp/cowork-regress.$$.log)" -gt 0 ] || failed=$((failed + 1))
-    cat regression.diffs
-    mv regression.diffs regression-regress.diffs
-fi
+echo "== regression tests (pg_regress, sql/ + expected/)"
+run_regress regress output_regress
+echo "== regression tests on an upgraded catalog (each script: $from, then ALTER EXTENSION cowork UPDATE)"
+run_regress "regress (upgraded from $from)" output_upgrade "-c cowork_test.install=$from"
 
 echo "== isolation tests (test/specs/ + test/expected/)"
 isolation=$(make -s --no-print-directory print-ISOLATION 2>/dev/null)
@@ -53,21 +65,35 @@ if [ "$rc" -ne 0 ]; then
     [ -f output_iso/regression.diffs ] && cat output_iso/regression.diffs
 fi
 
-echo "== pgTAP tests (test/pgtap/, pg_prove)"
-if ls test/pgtap/*.sql >/dev/null 2>&1; then
-    "$PGBIN/createdb" cowork_tap &&
-    "$PGBIN/psql" -X -q -d cowork_tap -c 'CREATE EXTENSION pgtap' -c 'CREATE EXTENSION cowork' &&
-    pg_prove --ext .sql -v -d cowork_tap test/pgtap/ 2>&1 | tee /tmp/cowork-tap.$$.log
+# run_pgtap SUITE DATABASE CREATE...: pg_prove over test/pgtap/ in a new
+# database where the given statements installed cowork
+run_pgtap() {
+    local suite=$1 db=$2 log=/tmp/cowork-tap.$$.log rc ok bad
+    shift 2
+    local create=()
+    for stmt in "$@"; do create+=(-c "$stmt"); done
+    if ! ls test/pgtap/*.sql >/dev/null 2>&1; then
+        echo "no pgTAP files in test/pgtap"; failed=$((failed + 1))
+        summary+=("$suite: no files")
+        return
+    fi
+    "$PGBIN/dropdb" --if-exists "$db" >/dev/null 2>&1
+    "$PGBIN/createdb" "$db" &&
+    "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -d "$db" -c 'CREATE EXTENSION pgtap' "${create[@]}" &&
+    pg_prove --ext .sql -v -d "$db" test/pgtap/ 2>&1 | tee "$log"
     rc=${PIPESTATUS[0]}
-    ok=$(grep -Ec '^ *ok [0-9]+' /tmp/cowork-tap.$$.log)
-    bad=$(grep -Ec '^ *not ok [0-9]+' /tmp/cowork-tap.$$.log)
+    ok=$(grep -Ec '^ *ok [0-9]+' "$log")
+    bad=$(grep -Ec '^ *not ok [0-9]+' "$log")
     [ "$rc" -ne 0 ] && [ "$bad" -eq 0 ] && bad=1
     passed=$((passed + ok)); failed=$((failed + bad))
-    summary+=("pgtap: $ok passed, $bad failed")
-else
-    echo "no pgTAP files in test/pgtap"; failed=$((failed + 1))
-    summary+=("pgtap: no files")
-fi
+    summary+=("$suite: $ok passed, $bad failed")
+}
+
+echo "== pgTAP tests (test/pgtap/, pg_prove)"
+run_pgtap pgtap cowork_tap 'CREATE EXTENSION cowork'
+echo "== pgTAP tests on an upgraded catalog ($from, then ALTER EXTENSION cowork UPDATE)"
+run_pgtap "pgtap (upgraded from $from)" cowork_tap_upgraded \
+    "CREATE EXTENSION cowork VERSION '$from'" 'ALTER EXTENSION cowork UPDATE'
 
 echo "== shell tests (test/shell/)"
 sh_ok=0; sh_bad=0

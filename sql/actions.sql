@@ -1,10 +1,7 @@
 -- Completed actions drive customer status (SPEC section 2): only the
 -- transition into completed counts; members stay members; removed customers
 -- come back as nonmembers; every change is logged with the action.
-SET client_min_messages = warning;
-DROP EXTENSION IF EXISTS cowork CASCADE;
-RESET client_min_messages;
-CREATE EXTENSION cowork;
+\i test/sql/create-extension.sql
 \set SHOW_CONTEXT never
 
 SELECT cowork.create_location('Downtown') AS loc \gset

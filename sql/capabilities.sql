@@ -1,10 +1,7 @@
 -- What members and nonmembers may do and see (SPEC section 5): every cell
 -- of the table for each role, suspension, company roles, invitations,
 -- credits and day passes.
-SET client_min_messages = warning;
-DROP EXTENSION IF EXISTS cowork CASCADE;
-RESET client_min_messages;
-CREATE EXTENSION cowork;
+\i test/sql/create-extension.sql
 \set SHOW_CONTEXT never
 
 SELECT cowork.create_location('Downtown', 'north') AS d \gset

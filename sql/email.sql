@@ -1,9 +1,6 @@
 -- The email rule (SPEC section 3): one validator for cowork.normalize_email,
 -- the functions, and direct INSERT/UPDATE of cowork.person.
-SET client_min_messages = warning;
-DROP EXTENSION IF EXISTS cowork CASCADE;
-RESET client_min_messages;
-CREATE EXTENSION cowork;
+\i test/sql/create-extension.sql
 \set SHOW_CONTEXT never
 
 -- Runs a statement; returns 'ok' or its SQLSTATE and message.

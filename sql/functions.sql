@@ -1,9 +1,6 @@
 -- The SQL functions of the foundation: create_location, add_nonmember,
 -- invite_member, remove_member, delete_nonmember, restore_member, status_of.
-SET client_min_messages = warning;
-DROP EXTENSION IF EXISTS cowork CASCADE;
-RESET client_min_messages;
-CREATE EXTENSION cowork;
+\i test/sql/create-extension.sql
 \set SHOW_CONTEXT never
 
 CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$

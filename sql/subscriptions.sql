@@ -1,9 +1,6 @@
 -- Plans, subscriptions and auto-removal (SPEC section 4): every rule, with
 -- run_auto_remove and run_maintenance moving the clock by as_of.
-SET client_min_messages = warning;
-DROP EXTENSION IF EXISTS cowork CASCADE;
-RESET client_min_messages;
-CREATE EXTENSION cowork;
+\i test/sql/create-extension.sql
 \set SHOW_CONTEXT never
 
 SELECT cowork.create_location('Downtown') AS loc \gset

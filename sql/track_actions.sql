@@ -2,10 +2,9 @@
 -- text, varchar, char and enum state columns; checks of the table and the
 -- columns; idempotence; untrack_actions(); the tracked_actions view.
 SET client_min_messages = warning;
-DROP EXTENSION IF EXISTS cowork CASCADE;
 DROP SCHEMA IF EXISTS app CASCADE;
 RESET client_min_messages;
-CREATE EXTENSION cowork;
+\i test/sql/create-extension.sql
 \set SHOW_CONTEXT never
 
 SELECT cowork.create_location('Downtown') AS loc \gset

@@ -1,10 +1,7 @@
 -- The status transition table (SPEC section 2), checked by one C trigger on
 -- cowork.customer for function calls and direct DML alike; one event per
 -- change, none for a non-change; the event log is append-only.
-SET client_min_messages = warning;
-DROP EXTENSION IF EXISTS cowork CASCADE;
-RESET client_min_messages;
-CREATE EXTENSION cowork;
+\i test/sql/create-extension.sql
 \set SHOW_CONTEXT never
 
 SELECT cowork.create_location('Downtown', 'north') AS loc \gset

@@ -1,9 +1,6 @@
 -- The views for reporting tools: members, nonmembers, customer_events,
 -- location_summary.
-SET client_min_messages = warning;
-DROP EXTENSION IF EXISTS cowork CASCADE;
-RESET client_min_messages;
-CREATE EXTENSION cowork;
+\i test/sql/create-extension.sql
 
 SELECT cowork.create_location('Downtown', 'north') AS downtown \gset
 SELECT cowork.create_location('Harbour', 'north') AS harbour \gset
