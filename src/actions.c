@@ -357,8 +357,6 @@ cowork_action_trigger(PG_FUNCTION_ARGS)
 	HeapTuple	row;
 	ActionRow	action;
 	StatusChange change = {0};
-	Oid			save_userid;
-	int			save_sec_context;
 
 	if (!CALLED_AS_TRIGGER(fcinfo))
 		elog(ERROR, "cowork_action_trigger: not called by trigger manager");
@@ -395,10 +393,10 @@ cowork_action_trigger(PG_FUNCTION_ARGS)
 	change.describe = describe_action;
 	change.describe_arg = &action;
 
-	CoworkSwitchUser(CoworkCustomerOwner(), &save_userid, &save_sec_context);
-	change.actor = save_userid;
+	/* Statuses changed by actions are written with the owner's rights. */
+	change.run_as = CoworkCustomerOwner();
+	change.actor = GetUserId();
 	CoworkSetStatus(&change);
-	CoworkSwitchBack(save_userid, save_sec_context);
 
 	return PointerGetDatum(NULL);
 }
@@ -526,7 +524,7 @@ cowork_complete_action(PG_FUNCTION_ARGS)
 
 	CoworkSPIConnect();
 	CoworkPlan(&lock_plan,
-			   "SELECT location_id, state::text FROM cowork.action"
+			   "SELECT location_id, state::pg_catalog.text FROM cowork.action"
 			   " WHERE action_id OPERATOR(pg_catalog.=) $1 FOR UPDATE",
 			   1, argtypes);
 	CoworkPlan(&update_plan,
@@ -562,7 +560,7 @@ primary_key_column(Oid relid)
 	static SPIPlanPtr plan = NULL;
 
 	return CoworkLookupText(&plan,
-							"SELECT a.attname::text FROM pg_catalog.pg_index i"
+							"SELECT a.attname::pg_catalog.text FROM pg_catalog.pg_index i"
 							" JOIN pg_catalog.pg_attribute a"
 							" ON a.attrelid OPERATOR(pg_catalog.=) i.indrelid"
 							" AND a.attnum OPERATOR(pg_catalog.=) i.indkey[0]"

@@ -83,7 +83,7 @@ standing_of(int64 location_id, int64 person_id, bool anonymous)
 	if (!anonymous)
 	{
 		if (CoworkExecuteKey(&plan,
-							 "SELECT status::text, suspended, is_admin, is_company_manager, company_id"
+							 "SELECT status::pg_catalog.text, suspended, is_admin, is_company_manager, company_id"
 							 " FROM cowork.customer WHERE location_id OPERATOR(pg_catalog.=) $1"
 							 " AND person_id OPERATOR(pg_catalog.=) $2",
 							 location_id, person_id, SPI_OK_SELECT, 1) == 1)

@@ -43,7 +43,7 @@ lock_invitation(int64 invitation_id)
 	bool		isnull;
 
 	CoworkPlan(&plan,
-			   "SELECT location_id, company_id, full_name, email, status::text"
+			   "SELECT location_id, company_id, full_name, email, status::pg_catalog.text"
 			   " FROM cowork.invitation WHERE invitation_id OPERATOR(pg_catalog.=) $1"
 			   " FOR UPDATE",
 			   1, argtypes);

@@ -22,6 +22,7 @@
 #include "miscadmin.h"
 #include "nodes/parsenodes.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
 #include "utils/lsyscache.h"
 #include "utils/syscache.h"
 
@@ -187,20 +188,38 @@ CoworkTableOwner(const char *relname)
  * Act with the rights of role (the owner of one of cowork's tables) until
  * CoworkSwitchBack(): for the extension's own records (the event log, the
  * queue of pending ends, the credit ledger, statuses changed by completed
- * actions), which callers may read but not write.  An error on the way
- * restores the user by itself (transaction abort).
+ * actions), which callers may read but not write.
+ *
+ * Entered the way core enters its maintenance commands (VACUUM, REFRESH
+ * MATERIALIZED VIEW, index builds) on behalf of a table owner: as a
+ * security-restricted operation (no SET ROLE, no temporary objects, nothing
+ * the caller could leave behind to run later with these rights), in a new
+ * GUC nest level whose search_path is "pg_catalog, pg_temp", so that no
+ * type, function or operator the caller created (in pg_temp, or in a schema
+ * it put before pg_catalog) can be picked up by a statement run with the
+ * owner's rights.  Every statement run here also names its objects
+ * schema-qualified.  An error on the way restores both (transaction or
+ * subtransaction abort resets the user and unwinds the GUC nest levels).
  */
 void
-CoworkSwitchUser(Oid role, Oid *save_userid, int *save_sec_context)
+CoworkSwitchUser(Oid role, CoworkUserSwitch *sw)
 {
-	GetUserIdAndSecContext(save_userid, save_sec_context);
-	SetUserIdAndSecContext(role, *save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
+	GetUserIdAndSecContext(&sw->save_userid, &sw->save_sec_context);
+	SetUserIdAndSecContext(role, sw->save_sec_context |
+						   SECURITY_LOCAL_USERID_CHANGE |
+						   SECURITY_RESTRICTED_OPERATION);
+	sw->save_nestlevel = NewGUCNestLevel();
+	(void) set_config_option("search_path", "pg_catalog, pg_temp",
+							 PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
 }
 
+/* Back to the caller's rights and settings after CoworkSwitchUser(). */
 void
-CoworkSwitchBack(Oid save_userid, int save_sec_context)
+CoworkSwitchBack(const CoworkUserSwitch *sw)
 {
-	SetUserIdAndSecContext(save_userid, save_sec_context);
+	AtEOXact_GUC(false, sw->save_nestlevel);
+	SetUserIdAndSecContext(sw->save_userid, sw->save_sec_context);
 }
 
 /* The label of an enum value, palloc'd. */

@@ -51,7 +51,9 @@ typedef enum TransitionCause
  * A status change asked of CoworkSetStatus().  With soft, an edge that the
  * transition table does not give the cause is "nothing to do" instead of an
  * error (a completed action leaves a member a member).  actor is the role
- * the event names; InvalidOid means the current user.
+ * the event names; InvalidOid means the current user.  run_as, when valid,
+ * is the role whose rights the change is made with (CoworkSwitchUser), taken
+ * only once the change is known to be needed.
  */
 typedef struct StatusChange
 {
@@ -64,6 +66,7 @@ typedef struct StatusChange
 	void	   *describe_arg;
 	bool		soft;
 	Oid			actor;
+	Oid			run_as;
 	TimestampTz since;			/* when the new status began; 0: now */
 } StatusChange;
 
@@ -128,8 +131,16 @@ extern char *CoworkLocationName(int64 location_id);
 extern char *CoworkPersonEmail(int64 person_id);
 extern Oid	CoworkTableOwner(const char *relname);
 extern char *CoworkEnumLabel(Datum value);
-extern void CoworkSwitchUser(Oid role, Oid *save_userid, int *save_sec_context);
-extern void CoworkSwitchBack(Oid save_userid, int save_sec_context);
+/* A switch to an owner's rights (CoworkSwitchUser), and what it restores. */
+typedef struct CoworkUserSwitch
+{
+	Oid			save_userid;	/* the caller */
+	int			save_sec_context;
+	int			save_nestlevel; /* GUC nest level of the pinned search_path */
+} CoworkUserSwitch;
+
+extern void CoworkSwitchUser(Oid role, CoworkUserSwitch *sw);
+extern void CoworkSwitchBack(const CoworkUserSwitch *sw);
 extern void CoworkRequireArgs(FunctionCallInfo fcinfo, const char *const *names,
 							  int nargs);
 

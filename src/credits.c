@@ -93,8 +93,7 @@ add_to_balance(int64 location_id, const char *owner_kind, int64 owner_id,
 	Datum		values[5];
 	bool		isnull;
 	Datum		balance;
-	Oid			save_userid;
-	int			save_sec_context;
+	CoworkUserSwitch sw;
 
 	balance_values(values, location_id, owner_kind, owner_id, kind, amount);
 	CoworkPlan(&plan,
@@ -104,12 +103,12 @@ add_to_balance(int64 location_id, const char *owner_kind, int64 owner_id,
 			   " DO UPDATE SET balance = b.balance OPERATOR(pg_catalog.+) EXCLUDED.balance"
 			   " RETURNING balance",
 			   5, argtypes);
-	CoworkSwitchUser(CoworkTableOwner("credit_balance"), &save_userid, &save_sec_context);
+	CoworkSwitchUser(CoworkTableOwner("credit_balance"), &sw);
 	CoworkExecute(plan, values, NULL, SPI_OK_INSERT_RETURNING, 1);
 	balance = SPI_datumTransfer(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
 											  1, &isnull), false, -1);
 	ledger(location_id, owner_kind, owner_id, kind, amount, reason, person_id);
-	CoworkSwitchBack(save_userid, save_sec_context);
+	CoworkSwitchBack(&sw);
 	return balance;
 }
 
@@ -125,8 +124,7 @@ take_from_balance(int64 location_id, const char *owner_kind, int64 owner_id,
 	static SPIPlanPtr plan = NULL;
 	Oid			argtypes[5] = {INT8OID, TEXTOID, INT8OID, TEXTOID, NUMERICOID};
 	Datum		values[5];
-	Oid			save_userid;
-	int			save_sec_context;
+	CoworkUserSwitch sw;
 	bool		taken;
 
 	balance_values(values, location_id, owner_kind, owner_id, kind, amount);
@@ -138,12 +136,12 @@ take_from_balance(int64 location_id, const char *owner_kind, int64 owner_id,
 			   " AND kind OPERATOR(pg_catalog.=) $4::cowork.credit_kind"
 			   " AND balance OPERATOR(pg_catalog.>=) $5",
 			   5, argtypes);
-	CoworkSwitchUser(CoworkTableOwner("credit_balance"), &save_userid, &save_sec_context);
+	CoworkSwitchUser(CoworkTableOwner("credit_balance"), &sw);
 	taken = CoworkExecute(plan, values, NULL, SPI_OK_UPDATE, 0) == 1;
 	if (taken)
 		ledger(location_id, owner_kind, owner_id, kind,
 			   DirectFunctionCall1(numeric_uminus, amount), "use", person_id);
-	CoworkSwitchBack(save_userid, save_sec_context);
+	CoworkSwitchBack(&sw);
 	return taken;
 }
 

@@ -352,13 +352,12 @@ cowork_subscription_trigger(PG_FUNCTION_ARGS)
 		DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 7, &isnull));
 	if (sub != NULL)
 	{
-		Oid			save_userid;
-		int			save_sec_context;
+		CoworkUserSwitch sw;
 
 		/* The queue is the extension's bookkeeping: its owner writes it. */
-		CoworkSwitchUser(CoworkTableOwner("subscription_end_due"), &save_userid, &save_sec_context);
+		CoworkSwitchUser(CoworkTableOwner("subscription_end_due"), &sw);
 		queue_end(location_id, subscription_id);
-		CoworkSwitchBack(save_userid, save_sec_context);
+		CoworkSwitchBack(&sw);
 		if (start_pending && sub->starts_at <= GetCurrentTransactionStartTimestamp())
 			process_start(sub);
 	}

@@ -530,8 +530,7 @@ write_event(int64 location_id, int64 person_id, CustomerStatus from,
 	Oid			argtypes[6] = {INT8OID, INT8OID, TEXTOID, TEXTOID, TEXTOID, TEXTOID};
 	Datum		values[6];
 	char		nulls[6] = {' ', ' ', ' ', ' ', ' ', ' '};
-	Oid			save_userid;
-	int			save_sec_context;
+	CoworkUserSwitch sw;
 	char	   *actor = GetUserNameFromId(actor_id, false);
 
 	CoworkSPIConnect();
@@ -552,9 +551,9 @@ write_event(int64 location_id, int64 person_id, CustomerStatus from,
 	values[4] = CStringGetTextDatum(reason);
 	values[5] = CStringGetTextDatum(actor);
 
-	CoworkSwitchUser(customer_relation_info()->event_owner, &save_userid, &save_sec_context);
+	CoworkSwitchUser(customer_relation_info()->event_owner, &sw);
 	CoworkExecute(plan, values, nulls, SPI_OK_INSERT, 0);
-	CoworkSwitchBack(save_userid, save_sec_context);
+	CoworkSwitchBack(&sw);
 
 	CoworkSPIFinish();
 }
@@ -746,7 +745,7 @@ CoworkStatusOf(int64 location_id, int64 person_id)
 		return status;
 	CoworkSPIConnect();
 	if (CoworkExecuteKey(&plan,
-						 "SELECT status::text FROM cowork.customer"
+						 "SELECT status::pg_catalog.text FROM cowork.customer"
 						 " WHERE location_id OPERATOR(pg_catalog.=) $1"
 						 " AND person_id OPERATOR(pg_catalog.=) $2",
 						 location_id, person_id, SPI_OK_SELECT, 1) == 1)
@@ -791,6 +790,8 @@ CoworkSetStatus(const StatusChange *change)
 	bool		changed = false;
 	bool		probed = false;
 	bool		absent = false;
+	Oid			actor = OidIsValid(change->actor) ? change->actor : GetUserId();
+	CoworkUserSwitch sw;
 
 	Assert(target != STATUS_NONE);
 
@@ -805,18 +806,22 @@ CoworkSetStatus(const StatusChange *change)
 		absent = (current == STATUS_NONE);
 	}
 
+	/* Past the probe: something may change, with the rights asked for. */
+	if (OidIsValid(change->run_as))
+		CoworkSwitchUser(change->run_as, &sw);
+
 	CoworkSPIConnect();
 	values[0] = Int64GetDatum(change->location_id);
 	values[1] = Int64GetDatum(change->person_id);
 	values[2] = CStringGetTextDatum(status_names[target]);
 
 	CoworkPlan(&read_plan,
-			   "SELECT status::text FROM cowork.customer"
+			   "SELECT status::pg_catalog.text FROM cowork.customer"
 			   " WHERE location_id OPERATOR(pg_catalog.=) $1"
 			   " AND person_id OPERATOR(pg_catalog.=) $2",
 			   2, argtypes);
 	CoworkPlan(&lock_plan,
-			   "SELECT status::text FROM cowork.customer"
+			   "SELECT status::pg_catalog.text FROM cowork.customer"
 			   " WHERE location_id OPERATOR(pg_catalog.=) $1"
 			   " AND person_id OPERATOR(pg_catalog.=) $2 FOR UPDATE",
 			   2, argtypes);
@@ -840,6 +845,8 @@ CoworkSetStatus(const StatusChange *change)
 			if (current == target || !edge_allowed(current, target, change->cause))
 			{
 				CoworkSPIFinish();
+				if (OidIsValid(change->run_as))
+					CoworkSwitchBack(&sw);
 				return false;
 			}
 		}
@@ -853,7 +860,7 @@ CoworkSetStatus(const StatusChange *change)
 	pending.detail = change->detail;
 	if (pending.detail == NULL && change->describe != NULL)
 		pending.detail = change->describe(change->describe_arg);
-	pending.actor = OidIsValid(change->actor) ? change->actor : GetUserId();
+	pending.actor = actor;
 	pending.since = change->since;
 
 	PG_TRY();
@@ -903,6 +910,8 @@ CoworkSetStatus(const StatusChange *change)
 	PG_END_TRY();
 
 	CoworkSPIFinish();
+	if (OidIsValid(change->run_as))
+		CoworkSwitchBack(&sw);
 	return changed;
 }
 
