@@ -65,9 +65,9 @@ SELECT kind, state, completed_at IS NOT NULL AS completed_at_set
   FROM cowork.action ORDER BY action_id;
 
 -- The log names the action kind and id of each change.
-SELECT p.full_name, e.from_status, e.to_status,
-       regexp_replace(e.reason, ':[0-9]+$', ':<id>') AS reason,
-       split_part(e.reason, ':', 3)::bigint IN (SELECT action_id FROM cowork.action) AS names_an_action
+SELECT p.full_name, e.from_status, e.to_status, e.reason, e.source,
+       e.source_key::bigint IN (SELECT action_id FROM cowork.action a
+                                 WHERE a.person_id = e.person_id) AS names_its_action
   FROM cowork.customer_events e JOIN cowork.person p USING (person_id)
  WHERE e.reason LIKE 'action:%' ORDER BY e.event_id;
 

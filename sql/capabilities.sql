@@ -68,11 +68,17 @@ SELECT cowork.unsuspend(:d, :sue);
 SELECT cowork.unsuspend(:d, :sue);
 SELECT cowork.can(:d, :sue, 'use_credits') AS sue_after_unsuspend;
 SELECT cowork.suspend(:d, :sue);
+-- The event log holds status changes only; the audit keeps the suspensions.
 SELECT from_status, to_status, reason FROM cowork.customer_events
  WHERE person_id = :sue ORDER BY event_id;
+SELECT field, old_value, new_value, reason, actor = current_user AS by_me
+  FROM cowork.customer_audit WHERE person_id = :sue AND location_id = :d ORDER BY audit_id;
 SELECT cowork.create_plan(:d, 'Hot desk') AS desk \gset
 SELECT cowork.subscribe(:d, :sue, :desk, now() - interval '30 days', now() - interval '1 day') > 0 AS subscribed;
+-- (Backdated as a restore would: since is the rules' own, direct DML cannot set it.)
+SET session_replication_role = replica;
 UPDATE cowork.customer SET since = now() - interval '60 days' WHERE person_id = :sue AND location_id = :d;
+RESET session_replication_role;
 SELECT cowork.run_auto_remove() AS removed;
 SELECT cowork.status_of(:d, :sue) AS suspended_member_auto_removed;
 

@@ -11,3 +11,186 @@
 -- already there (CREATE ... IF NOT EXISTS, CREATE OR REPLACE, ADD COLUMN IF
 -- NOT EXISTS, DO blocks that look before they change; data migrations that
 -- find nothing left to move).  test/shell/upgrade.sh runs it twice.
+
+--------------------------------------------------------------------------
+-- Events name their source; the audit of the other customer fields; the
+-- registry of tracked tables.
+--------------------------------------------------------------------------
+
+-- The table and key of the action that made a change, in their own columns.
+ALTER TABLE @extschema@.customer_event ADD COLUMN IF NOT EXISTS source text;
+ALTER TABLE @extschema@.customer_event ADD COLUMN IF NOT EXISTS source_key text;
+COMMENT ON COLUMN @extschema@.customer_event.source IS 'For a change made by a completed action: the table the action is a row of (cowork.action or a table attached by track_actions)';
+COMMENT ON COLUMN @extschema@.customer_event.source_key IS 'For a change made by a completed action: the key of its row in source, when the table has a one-column primary key';
+
+CREATE TABLE IF NOT EXISTS @extschema@.customer_audit (
+    location_id bigint NOT NULL,
+    audit_id    bigserial,
+    person_id   bigint NOT NULL,
+    field       text NOT NULL,
+    old_value   text,
+    new_value   text,
+    reason      text NOT NULL,
+    at          timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    actor       text NOT NULL DEFAULT CURRENT_USER,
+    CONSTRAINT customer_audit_pkey PRIMARY KEY (location_id, person_id, audit_id),
+    CONSTRAINT customer_audit_field CHECK (field IN ('suspended', 'is_admin',
+        'is_company_manager', 'company_id', 'customer_type'))
+);
+COMMENT ON TABLE @extschema@.customer_audit IS
+'Append-only audit of the changes of a customer''s fields other than the status (suspension, administrator, company manager, company, customer type), however made';
+COMMENT ON COLUMN @extschema@.customer_audit.location_id IS 'The location';
+COMMENT ON COLUMN @extschema@.customer_audit.audit_id IS 'Order of the audit rows';
+COMMENT ON COLUMN @extschema@.customer_audit.person_id IS 'The person';
+COMMENT ON COLUMN @extschema@.customer_audit.field IS 'The column of cowork.customer that changed';
+COMMENT ON COLUMN @extschema@.customer_audit.old_value IS 'Its value before, as text; NULL when the customer row was created or the value was NULL';
+COMMENT ON COLUMN @extschema@.customer_audit.new_value IS 'Its value after, as text';
+COMMENT ON COLUMN @extschema@.customer_audit.reason IS 'The function or the kind of statement that made the change (see docs/model.md)';
+COMMENT ON COLUMN @extschema@.customer_audit.at IS 'When the change happened (transaction time)';
+COMMENT ON COLUMN @extschema@.customer_audit.actor IS 'The role that made the change';
+COMMENT ON CONSTRAINT customer_audit_pkey ON @extschema@.customer_audit IS 'Audit rows are keyed by location and person, in the order of audit_id';
+COMMENT ON CONSTRAINT customer_audit_field ON @extschema@.customer_audit IS 'Only the audited fields';
+CREATE OR REPLACE TRIGGER customer_audit_append_only
+    BEFORE UPDATE OR DELETE ON @extschema@.customer_audit
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.append_only_trigger(
+        'cowork.customer_audit is append-only: the audit keeps every change.');
+COMMENT ON TRIGGER customer_audit_append_only ON @extschema@.customer_audit IS
+'The audit refuses UPDATE and DELETE';
+CREATE OR REPLACE TRIGGER customer_audit_no_truncate
+    BEFORE TRUNCATE ON @extschema@.customer_audit
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.append_only_trigger(
+        'cowork.customer_audit is append-only: the audit keeps every change.');
+COMMENT ON TRIGGER customer_audit_no_truncate ON @extschema@.customer_audit IS
+'The audit refuses TRUNCATE';
+ALTER TABLE @extschema@.customer_audit ENABLE ALWAYS TRIGGER customer_audit_append_only;
+ALTER TABLE @extschema@.customer_audit ENABLE ALWAYS TRIGGER customer_audit_no_truncate;
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.customer_audit', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.customer_audit_audit_id_seq', '');
+COMMENT ON SEQUENCE @extschema@.customer_audit_audit_id_seq IS 'Identifiers of cowork.customer_audit';
+REVOKE ALL ON TABLE @extschema@.customer_audit FROM PUBLIC;
+REVOKE ALL ON SEQUENCE @extschema@.customer_audit_audit_id_seq FROM PUBLIC;
+
+-- 0.1.0 logged suspensions as member -> member events: they move to the
+-- audit (with their time and actor), and the event log keeps status
+-- changes only.  A second run finds none left to move.
+INSERT INTO @extschema@.customer_audit
+       (location_id, person_id, field, old_value, new_value, reason, at, actor)
+SELECT e.location_id, e.person_id, 'suspended',
+       CASE e.reason WHEN 'suspend' THEN 'false' ELSE 'true' END,
+       CASE e.reason WHEN 'suspend' THEN 'true' ELSE 'false' END,
+       e.reason, e.at, e.actor
+  FROM @extschema@.customer_event AS e
+ WHERE e.from_status OPERATOR(pg_catalog.=) e.to_status
+   AND e.reason OPERATOR(pg_catalog.=) ANY (ARRAY['suspend', 'unsuspend'])
+ ORDER BY e.event_id;
+ALTER TABLE @extschema@.customer_event DISABLE TRIGGER customer_event_append_only;
+DELETE FROM @extschema@.customer_event AS e
+ WHERE e.from_status OPERATOR(pg_catalog.=) e.to_status
+   AND e.reason OPERATOR(pg_catalog.=) ANY (ARRAY['suspend', 'unsuspend']);
+ALTER TABLE @extschema@.customer_event ENABLE ALWAYS TRIGGER customer_event_append_only;
+
+CREATE TABLE IF NOT EXISTS @extschema@.tracked_source (
+    source_schema   name NOT NULL,
+    source_table    name NOT NULL,
+    kind            @extschema@.action_kind NOT NULL,
+    location_column name NOT NULL,
+    person_column   name NOT NULL,
+    state_column    name NOT NULL,
+    completed_value text NOT NULL,
+    id_column       name,
+    tracked_at      timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    tracked_by      name NOT NULL DEFAULT CURRENT_USER,
+    CONSTRAINT tracked_source_pkey PRIMARY KEY (source_schema, source_table)
+);
+COMMENT ON TABLE @extschema@.tracked_source IS
+'The application tables attached by track_actions(), with their columns: the action trigger acts only for a table and arguments found here.  Written only by track_actions() and untrack_actions()';
+COMMENT ON COLUMN @extschema@.tracked_source.source_schema IS 'Schema of the tracked table';
+COMMENT ON COLUMN @extschema@.tracked_source.source_table IS 'Name of the tracked table';
+COMMENT ON COLUMN @extschema@.tracked_source.kind IS 'The kind of action its rows are';
+COMMENT ON COLUMN @extschema@.tracked_source.location_column IS 'Its integer column holding the location id';
+COMMENT ON COLUMN @extschema@.tracked_source.person_column IS 'Its integer column holding the person id';
+COMMENT ON COLUMN @extschema@.tracked_source.state_column IS 'Its column holding the state';
+COMMENT ON COLUMN @extschema@.tracked_source.completed_value IS 'The state value that means completed, as text (read with the state column''s type)';
+COMMENT ON COLUMN @extschema@.tracked_source.id_column IS 'Its one-column primary key, whose value the events name as source_key; NULL when it has none';
+COMMENT ON COLUMN @extschema@.tracked_source.tracked_at IS 'When track_actions() attached it';
+COMMENT ON COLUMN @extschema@.tracked_source.tracked_by IS 'The role that called track_actions()';
+COMMENT ON CONSTRAINT tracked_source_pkey ON @extschema@.tracked_source IS 'A table is tracked once';
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.tracked_source', '');
+REVOKE ALL ON TABLE @extschema@.tracked_source FROM PUBLIC;
+
+-- The tables 0.1.0 attached: into the registry, their triggers attached
+-- again by the same track_actions() call (the arguments decoded from
+-- pg_trigger.tgargs byte by byte: names may hold any character).
+DO $$
+DECLARE
+    t    record;
+    args text[];
+    cur  bytea;
+    b    integer;
+BEGIN
+    FOR t IN
+        SELECT tg.tgrelid, tg.tgargs, n.nspname, c.relname
+          FROM pg_catalog.pg_trigger AS tg
+          JOIN pg_catalog.pg_class AS c ON c.oid OPERATOR(pg_catalog.=) tg.tgrelid
+          JOIN pg_catalog.pg_namespace AS n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
+         WHERE tg.tgname OPERATOR(pg_catalog.=) 'cowork_track_actions'
+           AND tg.tgfoid OPERATOR(pg_catalog.=) '@extschema@.action_trigger()'::pg_catalog.regprocedure
+           AND NOT EXISTS (SELECT FROM @extschema@.tracked_source AS s
+                            WHERE s.source_schema OPERATOR(pg_catalog.=) n.nspname
+                              AND s.source_table OPERATOR(pg_catalog.=) c.relname)
+    LOOP
+        args := '{}';
+        cur := ''::bytea;
+        FOR i IN 0 .. pg_catalog.length(t.tgargs) OPERATOR(pg_catalog.-) 1 LOOP
+            b := pg_catalog.get_byte(t.tgargs, i);
+            IF b OPERATOR(pg_catalog.=) 0 THEN
+                args := args OPERATOR(pg_catalog.||)
+                        pg_catalog.convert_from(cur, pg_catalog.getdatabaseencoding());
+                cur := ''::bytea;
+            ELSE
+                cur := cur OPERATOR(pg_catalog.||) pg_catalog.set_byte('\x00'::bytea, 0, b);
+            END IF;
+        END LOOP;
+        PERFORM @extschema@.track_actions(t.tgrelid::pg_catalog.regclass,
+                                          args[1]::@extschema@.action_kind,
+                                          args[2]::pg_catalog.name, args[3]::pg_catalog.name,
+                                          args[4]::pg_catalog.name, args[5]);
+    END LOOP;
+END
+$$;
+
+-- Its columns were names decoded from pg_trigger.tgargs; now the registry's,
+-- as text: a view of a user's own over it must be dropped first (the
+-- upgrade says so if there is one).
+DROP VIEW IF EXISTS @extschema@.tracked_actions;
+CREATE VIEW @extschema@.tracked_actions AS
+SELECT pg_catalog.to_regclass(pg_catalog.quote_ident(t.source_schema) OPERATOR(pg_catalog.||) '.'
+           OPERATOR(pg_catalog.||) pg_catalog.quote_ident(t.source_table)) AS source,
+       t.kind,
+       t.location_column::pg_catalog.text AS location_column,
+       t.person_column::pg_catalog.text AS person_column,
+       t.state_column::pg_catalog.text AS state_column,
+       t.completed_value,
+       t.id_column::pg_catalog.text AS id_column,
+       t.source_schema::pg_catalog.text AS source_schema,
+       t.source_table::pg_catalog.text AS source_table,
+       t.tracked_at,
+       t.tracked_by::pg_catalog.text AS tracked_by
+  FROM @extschema@.tracked_source AS t
+ WHERE EXISTS (SELECT FROM pg_catalog.pg_trigger AS tg
+                WHERE tg.tgrelid OPERATOR(pg_catalog.=) pg_catalog.to_regclass(
+                          pg_catalog.quote_ident(t.source_schema) OPERATOR(pg_catalog.||) '.'
+                          OPERATOR(pg_catalog.||) pg_catalog.quote_ident(t.source_table))
+                  AND tg.tgname OPERATOR(pg_catalog.=) 'cowork_track_actions');
+COMMENT ON VIEW @extschema@.tracked_actions IS
+'The application tables attached by track_actions() (and still there), with their columns and completed value, names as text';
+REVOKE ALL ON TABLE @extschema@.tracked_actions FROM PUBLIC;
+CREATE OR REPLACE VIEW @extschema@.customer_events AS
+SELECT e.location_id, e.person_id, e.from_status, e.to_status, e.reason,
+       e.at, e.actor, e.event_id, e.source, e.source_key
+  FROM @extschema@.customer_event AS e;
+
+COMMENT ON FUNCTION @extschema@.track_actions(regclass, @extschema@.action_kind, name, name, name, text) IS
+'Attaches cowork.action_trigger() to an application table and records it in cowork.tracked_source, so that its rows drive statuses as cowork.action does; checks the columns (the state column may be of any type with equality, completed_value is read with its type); calling it again replaces the attachment';
+COMMENT ON FUNCTION @extschema@.untrack_actions(regclass) IS
+'Detaches what track_actions() attached and removes it from cowork.tracked_source; false when the table was not tracked';

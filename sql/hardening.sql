@@ -79,6 +79,86 @@ SELECT person_id, from_status, to_status, actor
   FROM cowork.customer_events WHERE to_status = 'nonmember' AND from_status = 'removed'
  ORDER BY event_id;
 
+-- 4. A trigger attached by hand.  Any role allowed to run
+-- cowork.action_trigger() could attach it to a table of its own (a
+-- temporary one, too), with arguments of its choosing, and change customers
+-- of any location with the owner's rights, writing reasons it made up.  The
+-- trigger acts only for the tables and arguments track_actions() recorded.
+GRANT USAGE ON SCHEMA cowork TO regress_attacker;
+GRANT EXECUTE ON FUNCTION cowork.action_trigger() TO regress_attacker;
+SELECT cowork.add_nonmember(:loc, 'Tess Target', 'tess@example.com') AS tess \gset
+SELECT cowork.delete_nonmember(:loc, :tess);
+\set VERBOSITY default
+SET ROLE regress_attacker;
+CREATE TEMP TABLE forged (loc bigint, person bigint, state text);
+CREATE TRIGGER forged AFTER INSERT ON forged FOR EACH ROW
+    EXECUTE FUNCTION cowork.action_trigger('payment', 'loc', 'person', 'state', 'x', '', 'forged:reason');
+INSERT INTO forged VALUES (:loc, :tess, 'x');
+CREATE TABLE attacker.forged (loc bigint, person bigint, state text);
+CREATE TRIGGER cowork_track_actions AFTER INSERT ON attacker.forged FOR EACH ROW
+    EXECUTE FUNCTION cowork.action_trigger('payment', 'loc', 'person', 'state', 'x', '', '');
+INSERT INTO attacker.forged VALUES (:loc, :tess, 'x');
+-- track_actions() refuses a temporary table outright.
+SELECT cowork.track_actions('forged', 'payment', 'loc', 'person', 'state', 'x');
+RESET ROLE;
+-- A registered table with other arguments than the recorded ones.
+CREATE TRIGGER second AFTER INSERT ON app.payments FOR EACH ROW
+    EXECUTE FUNCTION cowork.action_trigger('payment', 'loc', 'person', 'state', 'pending', 'id', '');
+INSERT INTO app.payments (loc, person, state) VALUES (:loc, :tess, 'pending');
+DROP TRIGGER second ON app.payments;
+\set VERBOSITY terse
+SELECT cowork.status_of(:loc, :tess) AS tess_still, count(*) AS forged_events
+  FROM cowork.customer_event WHERE reason LIKE '%forged%';
+-- The registry is the extension's: callers cannot write it.
+SET ROLE regress_attacker;
+INSERT INTO cowork.tracked_source (source_schema, source_table, kind, location_column,
+    person_column, state_column, completed_value)
+VALUES ('attacker', 'forged', 'payment', 'loc', 'person', 'state', 'x');
+RESET ROLE;
+REVOKE EXECUTE ON FUNCTION cowork.action_trigger() FROM regress_attacker;
+REVOKE USAGE ON SCHEMA cowork FROM regress_attacker;
+
+-- 5. An integer state column and a "kind" column that is no enum, on a
+-- trigger attached by hand: 0.1.0 read them as text and as an enum, and the
+-- backend crashed.  Now such a trigger is refused before it reads a row,
+-- the same columns attached by track_actions() work (the state compared
+-- with its type's equality), and a column whose type changed later gets a
+-- clear error.
+CREATE TABLE app.codes (loc bigint, person bigint, code integer, kind integer);
+CREATE TRIGGER crash AFTER INSERT ON app.codes FOR EACH ROW
+    EXECUTE FUNCTION cowork.action_trigger('', 'loc', 'person', 'code', 'done', '', '');
+INSERT INTO app.codes VALUES (:loc, :tess, 3, 1);
+DROP TRIGGER crash ON app.codes;
+SELECT cowork.track_actions('app.codes', 'payment', 'loc', 'person', 'code', 'done');
+SELECT cowork.track_actions('app.codes', 'payment', 'loc', 'person', 'code', '3');
+INSERT INTO app.codes VALUES (:loc, :tess, 4, 1);
+SELECT cowork.status_of(:loc, :tess) AS tess_after_code_4;
+ALTER TABLE app.codes ALTER COLUMN person TYPE text;
+INSERT INTO app.codes VALUES (:loc, :tess, 3, 1);
+ALTER TABLE app.codes ALTER COLUMN person TYPE bigint USING person::bigint;
+INSERT INTO app.codes VALUES (:loc, :tess, 3, 1);
+SELECT cowork.status_of(:loc, :tess) AS tess_after_code_3;
+
+-- 6. Fields that decide what a customer may do change with a trace: is_admin
+-- and the other flags by direct UPDATE go to the audit; since cannot be
+-- set (it decides auto-removal).
+UPDATE cowork.customer SET is_admin = true, is_company_manager = false WHERE person_id = :tess;
+UPDATE cowork.customer SET since = '2001-01-01' WHERE person_id = :tess;
+SELECT field, old_value, new_value, reason, actor = current_user AS by_me
+  FROM cowork.customer_audit WHERE person_id = :tess ORDER BY audit_id;
+
+-- 7. A completed action is history: where, who, what, how much and when
+-- cannot change; cancelling it (a refund) and its reference can.
+SELECT cowork.record_action(:loc, :tess, 'room_booking', amount => 20) AS booking \gset
+UPDATE cowork.action SET person_id = :rita WHERE action_id = :booking;
+UPDATE cowork.action SET amount = 0 WHERE action_id = :booking;
+UPDATE cowork.action SET location_id = :loc, reference = 'INV-7' WHERE action_id = :booking;
+UPDATE cowork.action SET state = 'cancelled' WHERE action_id = :booking;
+SELECT person_id = :tess AS same_person, amount, state, reference
+  FROM cowork.action WHERE action_id = :booking;
+
+SET client_min_messages = warning;
 DROP SCHEMA app CASCADE;
 DROP OWNED BY regress_attacker;
 DROP ROLE regress_attacker;
+RESET client_min_messages;

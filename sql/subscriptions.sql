@@ -75,7 +75,10 @@ SELECT cowork.status_of(:loc, :ed) AS ed_restored;
 -- A subscription that has not ended yet (running or starting later) keeps
 -- its member; a recurring product does not.
 SELECT cowork.invite_member(:loc, 'Hal Two', 'hal@example.com') AS hal \gset
+-- (Backdated as a restore would: since is the rules' own, direct DML cannot set it.)
+SET session_replication_role = replica;
 UPDATE cowork.customer SET since = now() - interval '60 days' WHERE person_id = :hal;
+RESET session_replication_role;
 SELECT cowork.subscribe(:loc, :hal, :desk, now() - interval '50 days', now() - interval '20 days') AS hal_old \gset
 SELECT cowork.subscribe(:loc, :hal, :desk, now() + interval '10 days') AS hal_next \gset
 SELECT cowork.subscribe(:loc, :hal, :coffee, now() - interval '50 days') AS hal_coffee \gset
@@ -111,7 +114,10 @@ SELECT cowork.invite_member(:loc, 'Kim Acme', 'kim@example.com', company_id => :
 SELECT cowork.add_nonmember(:loc, 'Lee Acme', 'lee@example.com') AS lee \gset
 SELECT cowork.add_nonmember(:loc, 'Max Acme', 'max@example.com') AS max \gset
 UPDATE cowork.customer SET company_id = :acme WHERE person_id IN (:lee, :max);
+-- (Backdated as a restore would: since is the rules' own, direct DML cannot set it.)
+SET session_replication_role = replica;
 UPDATE cowork.customer SET since = now() - interval '1 hour' WHERE person_id = :kim;
+RESET session_replication_role;
 SELECT cowork.subscribe(:loc, :max, :desk, now() - interval '1 day') AS max_own \gset
 SELECT cowork.subscribe_company(:loc, :acme, :desk, now() - interval '1 minute', now() + interval '30 days') AS acme_sub \gset
 SELECT full_name, status FROM pg_temp.board WHERE in_company;

@@ -31,7 +31,9 @@ SELECT cowork.track_actions('app.bookings', 'room_booking', 'space_id', 'member_
 SELECT cowork.track_actions('app.payments', 'payment', 'loc', 'person', 'state', 'paid');
 SELECT cowork.track_actions('app.orders', 'shop_order', 'loc', 'person', 'state', 'delivered');
 SELECT cowork.track_actions('app.tickets', 'event_ticket', 'loc', 'person', 'state', 'issued');
-SELECT * FROM cowork.tracked_actions ORDER BY source::text;
+SELECT source, kind, location_column, person_column, state_column, completed_value,
+       id_column, tracked_by = current_user AS by_me
+  FROM cowork.tracked_actions ORDER BY source::text;
 
 -- pending -> confirmed: the person becomes a nonmember when confirmed.
 INSERT INTO app.bookings (space_id, member_ref) VALUES (:loc, 1) RETURNING booking_id AS b1 \gset
@@ -60,8 +62,9 @@ INSERT INTO app.payments (loc, person, state) VALUES (:loc, NULL, 'paid');
 INSERT INTO app.payments (loc, person, state) VALUES (:loc, 999999, 'paid');
 \set VERBOSITY default
 
--- The log names the kind, the table and the row.
-SELECT person_id, from_status, to_status, reason FROM cowork.customer_events ORDER BY event_id;
+-- The log names the kind, and the table and the row in their own columns.
+SELECT person_id, from_status, to_status, reason, source, source_key
+  FROM cowork.customer_events ORDER BY event_id;
 
 -- Members stay members; removed customers come back as nonmembers.
 SELECT cowork.restore_member(:loc, 1);
@@ -76,14 +79,15 @@ SELECT source, kind FROM cowork.tracked_actions WHERE source = 'app.bookings'::r
 
 -- Bad tables and columns: clear errors, nothing attached.
 CREATE VIEW app.booking_view AS SELECT * FROM app.bookings;
-CREATE TABLE app.untracked (loc bigint, person bigint, state text, amount numeric, flag boolean);
+CREATE TABLE app.untracked (loc bigint, person bigint, state text, amount numeric, flag boolean, doc json);
 SELECT cowork.track_actions('app.booking_view', 'room_booking', 'space_id', 'member_ref', 'status', 'confirmed');
 SELECT cowork.track_actions('cowork.customer', 'room_booking', 'location_id', 'person_id', 'status', 'member');
 SELECT cowork.track_actions('app.untracked', 'room_booking', 'location', 'person', 'state', 'done');
 SELECT cowork.track_actions('app.untracked', 'room_booking', 'loc', 'person_id', 'state', 'done');
 SELECT cowork.track_actions('app.untracked', 'room_booking', 'amount', 'person', 'state', 'done');
 SELECT cowork.track_actions('app.untracked', 'room_booking', 'loc', 'state', 'state', 'done');
-SELECT cowork.track_actions('app.untracked', 'room_booking', 'loc', 'person', 'flag', 'true');
+SELECT cowork.track_actions('app.untracked', 'room_booking', 'loc', 'person', 'doc', '{}');
+SELECT cowork.track_actions('app.untracked', 'room_booking', 'loc', 'person', 'flag', 'maybe');
 SELECT cowork.track_actions('app.bookings', 'room_booking', 'space_id', 'member_ref', 'status', 'done');
 SELECT cowork.track_actions('app.untracked', 'room_booking', 'loc', 'person', 'state', '');
 SELECT cowork.track_actions('app.untracked', NULL, 'loc', 'person', 'state', 'done');
@@ -110,6 +114,33 @@ SELECT source FROM cowork.tracked_actions ORDER BY source::text;
 DROP TABLE app.tickets;
 SELECT source FROM cowork.tracked_actions ORDER BY source::text;
 
+-- A state column of any type with equality: a boolean "paid", an integer
+-- status code, a domain over text; the completed value is read with the
+-- column's type when the table is attached.
+CREATE TABLE app.invoices (id bigserial PRIMARY KEY, loc bigint, person bigint, paid boolean NOT NULL DEFAULT false);
+CREATE TABLE app.rentals (loc integer, person integer, code integer);
+CREATE DOMAIN app.lower_state AS text CHECK (VALUE = lower(VALUE));
+CREATE TABLE app.passes (loc bigint, person bigint, state app.lower_state);
+SELECT cowork.track_actions('app.invoices', 'payment', 'loc', 'person', 'paid', 'true');
+SELECT cowork.track_actions('app.rentals', 'parking_booking', 'loc', 'person', 'code', '3');
+SELECT cowork.track_actions('app.rentals', 'parking_booking', 'loc', 'person', 'code', 'three');
+SELECT cowork.track_actions('app.passes', 'benefit_application', 'loc', 'person', 'state', 'Granted');
+SELECT cowork.track_actions('app.passes', 'benefit_application', 'loc', 'person', 'state', 'granted');
+INSERT INTO cowork.person (email, full_name)
+SELECT format('t%s@example.com', i), format('Typed %s', i) FROM generate_series(1, 4) AS i;
+SELECT person_id AS t1 FROM cowork.person WHERE email = 't1@example.com' \gset
+INSERT INTO app.invoices (loc, person) SELECT :loc, person_id FROM cowork.person WHERE email = 't1@example.com';
+SELECT cowork.status_of(:loc, :t1) AS unpaid;
+UPDATE app.invoices SET paid = true;
+SELECT cowork.status_of(:loc, :t1) AS paid;
+INSERT INTO app.rentals SELECT :loc, person_id, 2 FROM cowork.person WHERE email = 't2@example.com';
+INSERT INTO app.rentals SELECT :loc, person_id, 3 FROM cowork.person WHERE email = 't3@example.com';
+INSERT INTO app.passes SELECT :loc, person_id, 'granted' FROM cowork.person WHERE email = 't4@example.com';
+SELECT p.email, c.status FROM cowork.person p LEFT JOIN cowork.customer c USING (person_id)
+ WHERE p.email LIKE 't_@example.com' ORDER BY p.email;
+SELECT source, state_column, completed_value FROM cowork.tracked_actions
+ WHERE source::text IN ('app.invoices', 'app.rentals', 'app.passes') ORDER BY source::text;
+
 -- Who may attach: EXECUTE on cowork.action_trigger(), granted by a DBA.
 -- Who completes a booking needs no right on cowork's tables, and is the
 -- event's actor.
@@ -133,7 +164,8 @@ SET ROLE regress_booker;
 INSERT INTO app.desks (loc, person, state) VALUES (:loc, :dee, 'booked');
 SELECT count(*) FROM cowork.customer;
 RESET ROLE;
-SELECT status, reason, actor FROM cowork.customer_events e JOIN cowork.customer c USING (location_id, person_id)
+SELECT status, reason, actor, source, source_key
+  FROM cowork.customer_events e JOIN cowork.customer c USING (location_id, person_id)
  WHERE person_id = :dee;
 DROP TABLE app.desks;
 REVOKE EXECUTE ON FUNCTION cowork.action_trigger() FROM regress_owner;

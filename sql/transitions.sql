@@ -54,10 +54,15 @@ UPDATE cowork.customer SET status = 'removed';
 SELECT person_id = :mia AS is_mia, status FROM cowork.customer ORDER BY person_id;
 UPDATE cowork.customer SET status = 'nonmember' WHERE person_id IN (:noah, :xavier);
 
--- "since" restarts with each change, only then.
+-- "since" belongs to the rules: it restarts with each change, only then,
+-- and direct DML cannot set it (auto-removal reads it).
+SELECT since AS noah_since FROM cowork.customer WHERE person_id = :noah \gset
 UPDATE cowork.customer SET since = '2020-01-01' WHERE person_id = :noah;
+UPDATE cowork.customer SET since = '2020-01-01', status = 'member' WHERE person_id = :noah;
+INSERT INTO cowork.customer (location_id, person_id, status, since)
+VALUES (:loc, :rita, 'nonmember', '2020-01-01');
 UPDATE cowork.customer SET is_admin = true WHERE person_id = :noah;
-SELECT since = '2020-01-01' AS since_kept FROM cowork.customer WHERE person_id = :noah;
+SELECT since = :'noah_since' AS since_kept, status FROM cowork.customer WHERE person_id = :noah;
 UPDATE cowork.customer SET status = 'member' WHERE person_id = :noah;
 SELECT since > '2020-01-01' AND since <= now() AS since_restarted, is_admin FROM cowork.customer WHERE person_id = :noah;
 

@@ -17,17 +17,24 @@
  *	0 kind				an action_kind label, or '' to read the row's "kind"
  *	1 location_column	integer column holding the location id
  *	2 person_column		integer column holding the person id
- *	3 state_column		text, varchar, char or enum column holding the state
- *	4 completed_value	the state value that means completed
- *	5 id_column			column identifying the row in the event's reason, or ''
- *	6 source			the table's name in the event's reason, or ''
+ *	3 state_column		column holding the state, of any type with equality
+ *	4 completed_value	the state value that means completed, read with the
+ *						state column's type
+ *	5 id_column			column whose value the event names as source_key, or ''
+ *	6 source			(kept for the triggers attached by 0.1.0; unused)
  *
  * The status change runs with the rights of the owner of cowork.customer (as
  * PostgreSQL's foreign-key triggers run with the referenced table owner's):
  * whoever may complete a booking may thereby make its person a nonmember,
- * and needs no right on cowork's tables.  The event names the real caller.
- * Who may attach the trigger is governed by EXECUTE on
- * cowork.action_trigger().
+ * and needs no right on cowork's tables.  The event names the real caller,
+ * the table (source) and the row's key (source_key).
+ *
+ * Because it acts with those rights, the trigger acts only where the
+ * extension attached it: on cowork.action with its own arguments, or on a
+ * table and with the arguments that track_actions() recorded in
+ * cowork.tracked_source (written with its owner's rights only).  A trigger
+ * attached by hand (to a temporary table, with other columns, ...) is
+ * refused with 42501 at its first row.
  *
  * Also here: the state rules of cowork.action itself, complete_action(),
  * track_actions() and untrack_actions().
@@ -46,6 +53,7 @@
 #include "fmgr.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
+#include "utils/datum.h"
 #include "utils/hsearch.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
@@ -53,6 +61,7 @@
 #include "utils/rel.h"
 #include "utils/syscache.h"
 #include "utils/timestamp.h"
+#include "utils/typcache.h"
 
 #include "cowork.h"
 
@@ -81,17 +90,20 @@ typedef struct TriggerCache
 	int			state_att;
 	int			kind_att;		/* 0: the kind is fixed */
 	int			id_att;			/* 0: no id column */
-	int			completed_at_att;	/* state trigger only */
+	int			completed_at_att;	/* state trigger only: */
+	int			history_atts[5];	/* what a completed action keeps */
 	Oid			location_type;	/* base types of the integer columns */
 	Oid			person_type;
-	bool		state_is_enum;
-	bool		state_is_bpchar;
+	bool		state_is_enum;	/* compare enum value OIDs directly */
 	Oid			completed_enum; /* enum states: the labels' OIDs */
 	Oid			started_enum;
 	Oid			cancelled_enum;
-	char	   *completed;		/* text states: the completed value */
+	Datum		completed;		/* other states: the completed value ... */
+	bool		completed_byval;
+	Oid			state_collation;
+	FmgrInfo	state_eq;		/* ... and the type's equality */
 	char	   *kind;			/* the fixed kind */
-	char	   *source;			/* the table's name in reasons, or "" */
+	char	   *source;			/* the table's qualified name, for events */
 } TriggerCache;
 
 static HTAB *trigger_cache = NULL;
@@ -139,12 +151,127 @@ is_integer_type(Oid typid)
 	return typid == INT2OID || typid == INT4OID || typid == INT8OID;
 }
 
+/* Whether states of this (base) type can be compared: an equality operator. */
 static bool
 is_state_type(Oid typid)
 {
-	return typid == TEXTOID || typid == VARCHAROID || typid == BPCHAROID ||
-		type_is_enum(typid);
+	TypeCacheEntry *typentry = lookup_type_cache(typid, TYPECACHE_EQ_OPR);
+
+	return OidIsValid(typentry->eq_opr);
 }
+
+/*
+ * completed_value read with the input function of the state column's type
+ * (with its typmod: char(n) pads), in the current memory context.  A value
+ * the type cannot read is refused with 22P02, naming the column and type.
+ */
+static Datum
+read_completed_value(Relation rel, int attnum, const char *value)
+{
+	Form_pg_attribute att = TupleDescAttr(RelationGetDescr(rel), attnum - 1);
+	MemoryContext oldcxt = CurrentMemoryContext;
+	Oid			typinput;
+	Oid			typioparam;
+	Datum		result = (Datum) 0;
+
+	getTypeInputInfo(att->atttypid, &typinput, &typioparam);
+	PG_TRY();
+	{
+		result = OidInputFunctionCall(typinput, unconstify(char *, value),
+									  typioparam, att->atttypmod);
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(oldcxt);
+		edata = CopyErrorData();
+		/* Only the type's refusal of the value is ours to reword. */
+		if (ERRCODE_TO_CATEGORY(edata->sqlerrcode) != ERRCODE_DATA_EXCEPTION &&
+			edata->sqlerrcode != ERRCODE_INVALID_PARAMETER_VALUE)
+			PG_RE_THROW();
+		FlushErrorState();
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("completed value \"%s\" is not a value of type %s, the type of column \"%s\" of table \"%s\"",
+						value, format_type_be(att->atttypid), NameStr(att->attname),
+						RelationGetRelationName(rel)),
+				 errdetail("%s", edata->message)));
+	}
+	PG_END_TRY();
+	return result;
+}
+
+/* Whether rel is cowork.action itself. */
+static bool
+is_cowork_action(Relation rel)
+{
+	return RelationGetNamespace(rel) == get_namespace_oid("cowork", false) &&
+		strcmp(RelationGetRelationName(rel), "action") == 0;
+}
+
+/*
+ * Whether the trigger's arguments 0-5 are those track_actions() recorded
+ * for rel; the registry is read with its owner's rights (callers may not
+ * read it).
+ */
+static bool
+registered_source(Relation rel, char **args)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[2] = {TEXTOID, TEXTOID};
+	Datum		values[2];
+	CoworkUserSwitch sw;
+	bool		found = false;
+
+	values[0] = CStringGetTextDatum(get_namespace_name(RelationGetNamespace(rel)));
+	values[1] = CStringGetTextDatum(RelationGetRelationName(rel));
+	CoworkSPIConnect();
+	CoworkSwitchUser(CoworkTableOwner("tracked_source"), &sw);
+	CoworkPlan(&plan,
+			   "SELECT kind::pg_catalog.text, location_column::pg_catalog.text,"
+			   " person_column::pg_catalog.text, state_column::pg_catalog.text,"
+			   " completed_value, COALESCE(id_column::pg_catalog.text, '')"
+			   " FROM cowork.tracked_source"
+			   " WHERE source_schema OPERATOR(pg_catalog.=) $1::pg_catalog.name"
+			   " AND source_table OPERATOR(pg_catalog.=) $2::pg_catalog.name",
+			   2, argtypes);
+	if (CoworkExecute(plan, values, NULL, SPI_OK_SELECT, 1) == 1)
+	{
+		found = true;
+		for (int i = 0; i < 6 && found; i++)
+		{
+			char	   *v = SPI_getvalue(SPI_tuptable->vals[0],
+										 SPI_tuptable->tupdesc, i + 1);
+
+			found = (v != NULL && strcmp(v, args[i]) == 0);
+		}
+	}
+	CoworkSwitchBack(&sw);
+	CoworkSPIFinish();
+	return found;
+}
+
+/*
+ * Refuse, with 42501, to act for a trigger the extension did not attach:
+ * it would change customers with the owner's rights.
+ */
+static void
+refuse_unregistered(Relation rel, Trigger *trigger, const char *why)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+			 errmsg("trigger \"%s\" on table \"%s\" was not attached by cowork.track_actions()",
+					trigger->tgname, RelationGetRelationName(rel)),
+			 errdetail("cowork.action_trigger() changes customer statuses with the rights of cowork's owner, so it acts only for the tables and columns cowork.track_actions() recorded; %s.",
+					   why),
+			 errhint("Drop the trigger, and attach the table with cowork.track_actions().")));
+}
+
+/* The arguments of cowork.action's own trigger (the install script's). */
+static const char *const cowork_action_args[ACTION_TRIGGER_NARGS] = {
+	"", "location_id", "person_id", "state", "completed", "action_id", ""
+};
 
 /* A column named by a trigger argument, which must still exist. */
 static int
@@ -192,18 +319,25 @@ trigger_cache_entry(TriggerData *trigdata)
 	if (!entry->valid)
 	{
 		/* Rebuilding: drop what the last build kept. */
-		if (entry->completed)
-			pfree(entry->completed);
+		if (!entry->completed_byval && DatumGetPointer(entry->completed) != NULL)
+			pfree(DatumGetPointer(entry->completed));
 		if (entry->kind)
 			pfree(entry->kind);
 		if (entry->source)
 			pfree(entry->source);
-		entry->completed = entry->kind = entry->source = NULL;
+		entry->completed = (Datum) 0;
+		entry->completed_byval = true;
+		entry->kind = entry->source = NULL;
 	}
 	return entry;
 }
 
-/* The cache entry of cowork.action_trigger() on this table. */
+/*
+ * The cache entry of cowork.action_trigger() on this table, checked and
+ * worked out at its first row: the trigger must be the extension's (see the
+ * header), its arguments must name columns of usable types, and the
+ * completed value must be a value of the state column's type.
+ */
 static TriggerCache *
 action_trigger_info(TriggerData *trigdata)
 {
@@ -212,16 +346,29 @@ action_trigger_info(TriggerData *trigdata)
 	Relation	rel = trigdata->tg_relation;
 	char	  **args = trigger->tgargs;
 	Oid			state_type;
+	Oid			kind_type;
+	MemoryContext oldcxt;
 
 	if (info->valid)
 		return info;
 	if (trigger->tgnargs != ACTION_TRIGGER_NARGS)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("trigger \"%s\" on table \"%s\" passes %d arguments to cowork.action_trigger(), which takes %d",
-						trigger->tgname, RelationGetRelationName(rel),
-						trigger->tgnargs, ACTION_TRIGGER_NARGS),
-				 errhint("Attach it with cowork.track_actions().")));
+		refuse_unregistered(rel, trigger,
+							psprintf("it passes %d arguments instead of %d",
+									 trigger->tgnargs, ACTION_TRIGGER_NARGS));
+	if (rel->rd_rel->relpersistence == RELPERSISTENCE_TEMP)
+		refuse_unregistered(rel, trigger, "the table is a temporary table");
+	if (is_cowork_action(rel))
+	{
+		for (int i = 0; i < ACTION_TRIGGER_NARGS; i++)
+			if (strcmp(args[i], cowork_action_args[i]) != 0)
+				refuse_unregistered(rel, trigger, "its arguments are not cowork.action's");
+	}
+	else if (RelationGetNamespace(rel) == get_namespace_oid("cowork", false))
+		refuse_unregistered(rel, trigger, "the table belongs to cowork");
+	else if (strcmp(trigger->tgname, TRACK_TRIGGER_NAME) != 0 ||
+			 !registered_source(rel, args))
+		refuse_unregistered(rel, trigger,
+							"the table and arguments are not in cowork.tracked_source");
 
 	info->location_att = tracked_column(rel, args[1], "location");
 	info->person_att = tracked_column(rel, args[2], "person");
@@ -236,51 +383,72 @@ action_trigger_info(TriggerData *trigdata)
 				 errmsg("the location and person columns of table \"%s\" must be integer columns",
 						RelationGetRelationName(rel)),
 				 errhint("Call cowork.track_actions() again with the table's current columns.")));
+	kind_type = GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid,
+								CStringGetDatum("action_kind"),
+								ObjectIdGetDatum(get_namespace_oid("cowork", false)));
+	if (info->kind_att != 0)
+	{
+		if (column_base_type(rel, info->kind_att) != kind_type)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("column \"kind\" of table \"%s\" must be of type cowork.action_kind",
+							RelationGetRelationName(rel))));
+	}
+	else if (!OidIsValid(enum_value(kind_type, args[0])))
+		refuse_unregistered(rel, trigger, "its kind is not a cowork.action_kind");
 
 	state_type = column_base_type(rel, info->state_att);
+	if (!is_state_type(state_type))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("state column \"%s\" of table \"%s\" is of type %s, which has no equality operator",
+						args[3], RelationGetRelationName(rel), format_type_be(state_type)),
+				 errhint("Call cowork.track_actions() again with the table's current columns.")));
 	info->state_is_enum = type_is_enum(state_type);
-	info->state_is_bpchar = (state_type == BPCHAROID);
 	if (info->state_is_enum)
 	{
 		info->completed_enum = enum_value(state_type, args[4]);
 		if (!OidIsValid(info->completed_enum))
 			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("\"%s\" is not a value of type %s, the state column's type of table \"%s\"",
-							args[4], format_type_be(state_type),
+					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+					 errmsg("completed value \"%s\" is not a value of type %s, the type of column \"%s\" of table \"%s\"",
+							args[4], format_type_be(state_type), args[3],
 							RelationGetRelationName(rel))));
 	}
-	info->completed = MemoryContextStrdup(CacheMemoryContext, args[4]);
+	else
+	{
+		TypeCacheEntry *typentry = lookup_type_cache(state_type, TYPECACHE_EQ_OPR);
+		Datum		value = read_completed_value(rel, info->state_att, args[4]);
+		Form_pg_attribute att = TupleDescAttr(RelationGetDescr(rel), info->state_att - 1);
+
+		fmgr_info_cxt(get_opcode(typentry->eq_opr), &info->state_eq, CacheMemoryContext);
+		info->state_collation = att->attcollation;
+		info->completed_byval = att->attbyval;
+		oldcxt = MemoryContextSwitchTo(CacheMemoryContext);
+		info->completed = datumCopy(value, att->attbyval, att->attlen);
+		MemoryContextSwitchTo(oldcxt);
+	}
 	info->kind = MemoryContextStrdup(CacheMemoryContext, args[0]);
-	info->source = MemoryContextStrdup(CacheMemoryContext, args[6]);
+	info->source = MemoryContextStrdup(CacheMemoryContext,
+									   quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
+																  RelationGetRelationName(rel)));
 	info->valid = true;
 	return info;
 }
 
-/* Whether a row's state is the completed one. */
+/* Whether a row's state is the completed one, by the state type's equality. */
 static bool
 is_completed(TriggerCache *info, HeapTuple tuple, TupleDesc tupdesc)
 {
 	bool		isnull;
 	Datum		value = SPI_getbinval(tuple, tupdesc, info->state_att, &isnull);
-	text	   *state;
-	int			len;
 
 	if (isnull)
 		return false;
 	if (info->state_is_enum)
 		return DatumGetObjectId(value) == info->completed_enum;
-
-	state = DatumGetTextPP(value);
-	len = VARSIZE_ANY_EXHDR(state);
-	/* char(n) pads with spaces, which are not significant. */
-	if (info->state_is_bpchar)
-	{
-		while (len > 0 && VARDATA_ANY(state)[len - 1] == ' ')
-			len--;
-	}
-	return strlen(info->completed) == (size_t) len &&
-		memcmp(VARDATA_ANY(state), info->completed, len) == 0;
+	return DatumGetBool(FunctionCall2Coll(&info->state_eq, info->state_collation,
+										  value, info->completed));
 }
 
 /* An integer column of base type typid as int64; false when it is NULL. */
@@ -311,17 +479,14 @@ typedef struct ActionRow
 } ActionRow;
 
 /*
- * The event's reason detail for an action row: <kind>[:<source>][:<id>].
- * Built only when the action changes a status.
+ * The event's reason detail for an action row: its kind.  Built only when
+ * the action changes a status.
  */
 static const char *
 describe_action(void *arg)
 {
 	ActionRow  *action = (ActionRow *) arg;
 	TriggerCache *info = action->info;
-	const char *kind = info->kind;
-	char	   *id = NULL;
-	StringInfoData detail;
 
 	if (info->kind_att != 0)
 	{
@@ -329,18 +494,20 @@ describe_action(void *arg)
 		Datum		value = SPI_getbinval(action->row, action->tupdesc,
 										  info->kind_att, &isnull);
 
-		kind = isnull ? "unknown" : CoworkEnumLabel(value);
+		return isnull ? "unknown" : CoworkEnumLabel(value);
 	}
-	if (info->id_att != 0)
-		id = SPI_getvalue(action->row, action->tupdesc, info->id_att);
+	return info->kind;
+}
 
-	initStringInfo(&detail);
-	appendStringInfoString(&detail, kind);
-	if (info->source[0] != '\0')
-		appendStringInfo(&detail, ":%s", info->source);
-	if (id != NULL)
-		appendStringInfo(&detail, ":%s", id);
-	return detail.data;
+/* The event's source_key: the row's key, or NULL when the table has none. */
+static const char *
+describe_action_key(void *arg)
+{
+	ActionRow  *action = (ActionRow *) arg;
+
+	if (action->info->id_att == 0)
+		return NULL;
+	return SPI_getvalue(action->row, action->tupdesc, action->info->id_att);
 }
 
 /*
@@ -391,6 +558,8 @@ cowork_action_trigger(PG_FUNCTION_ARGS)
 	change.cause = CAUSE_ACTION;
 	change.soft = true;
 	change.describe = describe_action;
+	change.describe_key = describe_action_key;
+	change.source = info->source;
 	change.describe_arg = &action;
 
 	/* Statuses changed by actions are written with the owner's rights. */
@@ -399,6 +568,44 @@ cowork_action_trigger(PG_FUNCTION_ARGS)
 	CoworkSetStatus(&change);
 
 	return PointerGetDatum(NULL);
+}
+
+/*
+ * The columns of a completed action that are history: who, where, what and
+ * how much, and when it completed.  Cancelling it (a refund) and its
+ * reference may still change.
+ */
+static const char *const history_columns[5] = {
+	"location_id", "person_id", "kind", "amount", "completed_at"
+};
+
+/*
+ * Refuse (55000) an update of a completed action that changes what it was:
+ * it made its person a customer, and reports count it.
+ */
+static void
+check_completed_kept(TriggerCache *info, HeapTuple old, HeapTuple row,
+					 TupleDesc tupdesc)
+{
+	for (int i = 0; i < lengthof(history_columns); i++)
+	{
+		int			attnum = info->history_atts[i];
+		Form_pg_attribute att = TupleDescAttr(tupdesc, attnum - 1);
+		bool		oldnull;
+		bool		newnull;
+		Datum		oldd = heap_getattr(old, attnum, tupdesc, &oldnull);
+		Datum		newd = heap_getattr(row, attnum, tupdesc, &newnull);
+
+		if (oldnull == newnull &&
+			(oldnull || datumIsEqual(oldd, newd, att->attbyval, att->attlen)))
+			continue;
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("%s of completed action %s cannot change",
+						history_columns[i], SPI_getvalue(old, tupdesc, info->id_att)),
+				 errdetail("A completed action is history: it made its person a customer, and reports count it."),
+				 errhint("Cancel it (state cancelled) and record a new action instead.")));
+	}
 }
 
 /* The cache entry of cowork.action's state trigger on this table. */
@@ -417,6 +624,13 @@ action_state_info(TriggerData *trigdata)
 	if (info->state_att <= 0 || info->completed_at_att <= 0 || info->id_att <= 0)
 		elog(ERROR, "cowork: table \"%s\" is not an action table",
 			 RelationGetRelationName(rel));
+	for (int i = 0; i < lengthof(history_columns); i++)
+	{
+		info->history_atts[i] = SPI_fnumber(RelationGetDescr(rel), history_columns[i]);
+		if (info->history_atts[i] <= 0)
+			elog(ERROR, "cowork: table \"%s\" is not an action table",
+				 RelationGetRelationName(rel));
+	}
 	state_type = column_base_type(rel, info->state_att);
 	info->started_enum = enum_value(state_type, "started");
 	info->completed_enum = enum_value(state_type, "completed");
@@ -464,6 +678,8 @@ cowork_action_state_trigger(PG_FUNCTION_ARGS)
 														 tupdesc, info->state_att,
 														 &isnull));
 
+		if (old == info->completed_enum)
+			check_completed_kept(info, trigdata->tg_trigtuple, row, tupdesc);
 		if (old != state &&
 			(old == info->cancelled_enum || state == info->started_enum))
 			ereport(ERROR,
@@ -594,11 +810,79 @@ check_tracked_column(Relation rel, const char *argname, const char *name,
 }
 
 /*
+ * Record (or replace) a tracked table in cowork.tracked_source, with the
+ * registry owner's rights: callers cannot write it themselves.
+ */
+static void
+register_source(Relation rel, const char *kind, const char *location_column,
+				const char *person_column, const char *state_column,
+				const char *completed_value, const char *id_column)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[8] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID,
+	TEXTOID, TEXTOID, TEXTOID};
+	Datum		values[8];
+	char		nulls[8] = {' ', ' ', ' ', ' ', ' ', ' ', ' ', ' '};
+	CoworkUserSwitch sw;
+
+	values[0] = CStringGetTextDatum(get_namespace_name(RelationGetNamespace(rel)));
+	values[1] = CStringGetTextDatum(RelationGetRelationName(rel));
+	values[2] = CStringGetTextDatum(kind);
+	values[3] = CStringGetTextDatum(location_column);
+	values[4] = CStringGetTextDatum(person_column);
+	values[5] = CStringGetTextDatum(state_column);
+	values[6] = CStringGetTextDatum(completed_value);
+	if (id_column == NULL)
+		nulls[7] = 'n';
+	else
+		values[7] = CStringGetTextDatum(id_column);
+
+	CoworkSwitchUser(CoworkTableOwner("tracked_source"), &sw);
+	CoworkPlan(&plan,
+			   "INSERT INTO cowork.tracked_source AS t (source_schema, source_table, kind,"
+			   " location_column, person_column, state_column, completed_value, id_column,"
+			   " tracked_by)"
+			   " VALUES ($1::pg_catalog.name, $2::pg_catalog.name, $3::cowork.action_kind,"
+			   " $4::pg_catalog.name, $5::pg_catalog.name, $6::pg_catalog.name, $7,"
+			   " $8::pg_catalog.name, SESSION_USER)"
+			   " ON CONFLICT (source_schema, source_table) DO UPDATE SET"
+			   " kind = EXCLUDED.kind, location_column = EXCLUDED.location_column,"
+			   " person_column = EXCLUDED.person_column,"
+			   " state_column = EXCLUDED.state_column,"
+			   " completed_value = EXCLUDED.completed_value,"
+			   " id_column = EXCLUDED.id_column, tracked_at = pg_catalog.now(),"
+			   " tracked_by = EXCLUDED.tracked_by",
+			   8, argtypes);
+	CoworkExecute(plan, values, nulls, SPI_OK_INSERT, 0);
+	CoworkSwitchBack(&sw);
+}
+
+/* Remove a tracked table from cowork.tracked_source, with its owner's rights. */
+static void
+unregister_source(const char *schema, const char *table)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[2] = {TEXTOID, TEXTOID};
+	Datum		values[2] = {CStringGetTextDatum(schema), CStringGetTextDatum(table)};
+	CoworkUserSwitch sw;
+
+	CoworkSwitchUser(CoworkTableOwner("tracked_source"), &sw);
+	CoworkPlan(&plan,
+			   "DELETE FROM cowork.tracked_source"
+			   " WHERE source_schema OPERATOR(pg_catalog.=) $1::pg_catalog.name"
+			   " AND source_table OPERATOR(pg_catalog.=) $2::pg_catalog.name",
+			   2, argtypes);
+	CoworkExecute(plan, values, NULL, SPI_OK_DELETE, 0);
+	CoworkSwitchBack(&sw);
+}
+
+/*
  * track_actions(source regclass, kind cowork.action_kind, location_column
  * name, person_column name, state_column name, completed_value text): attach
  * cowork.action_trigger() to an application's table, after checking that
- * the table and columns exist and have usable types.  Calling it again
- * replaces the attachment.
+ * the table and columns exist and have usable types and that the completed
+ * value is a value of the state column's type, and record it in
+ * cowork.tracked_source.  Calling it again replaces the attachment.
  */
 Datum
 cowork_track_actions(PG_FUNCTION_ARGS)
@@ -614,7 +898,6 @@ cowork_track_actions(PG_FUNCTION_ARGS)
 	char	   *id_column;
 	char	   *source_name;
 	Relation	rel;
-	Oid			state_type;
 	StringInfoData sql;
 
 	CoworkRequireArgs(fcinfo, argnames, 6);
@@ -632,6 +915,12 @@ cowork_track_actions(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
 				 errmsg("\"%s\" is not a table", RelationGetRelationName(rel)),
 				 errdetail("cowork.track_actions() attaches a row trigger to a table of actions.")));
+	if (rel->rd_rel->relpersistence == RELPERSISTENCE_TEMP)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("\"%s\" is a temporary table and cannot be tracked",
+						RelationGetRelationName(rel)),
+				 errdetail("Its rows would make customers for one session only.")));
 	if (RelationGetNamespace(rel) == get_namespace_oid("cowork", false))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -644,36 +933,31 @@ cowork_track_actions(PG_FUNCTION_ARGS)
 	check_tracked_column(rel, "person_column", person_column, is_integer_type,
 						 "an integer type (bigint, integer or smallint)");
 	check_tracked_column(rel, "state_column", state_column, is_state_type,
-						 "text, varchar, char or an enum");
+						 "a type with an equality operator");
 	if (completed_value[0] == '\0')
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("completed_value must not be empty")));
-	state_type = column_base_type(rel, SPI_fnumber(RelationGetDescr(rel), state_column));
-	if (type_is_enum(state_type) && !OidIsValid(enum_value(state_type, completed_value)))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("\"%s\" is not a value of type %s, the type of column \"%s\"",
-						completed_value, format_type_be(state_type), state_column)));
+	(void) read_completed_value(rel, SPI_fnumber(RelationGetDescr(rel), state_column),
+								completed_value);
 
 	source_name = quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
 											 RelationGetRelationName(rel));
-	relation_close(rel, AccessShareLock);
 
 	CoworkSPIConnect();
 	id_column = primary_key_column(relid);
 
+	/* The trigger, with the caller's rights (TRIGGER on the table) ... */
 	initStringInfo(&sql);
 	appendStringInfo(&sql,
 					 "CREATE OR REPLACE TRIGGER " TRACK_TRIGGER_NAME
 					 " AFTER INSERT OR UPDATE OF %s ON %s FOR EACH ROW"
-					 " EXECUTE FUNCTION cowork.action_trigger(%s, %s, %s, %s, %s, %s, %s)",
+					 " EXECUTE FUNCTION cowork.action_trigger(%s, %s, %s, %s, %s, %s, '')",
 					 quote_identifier(state_column), source_name,
 					 quote_literal_cstr(kind), quote_literal_cstr(location_column),
 					 quote_literal_cstr(person_column), quote_literal_cstr(state_column),
 					 quote_literal_cstr(completed_value),
-					 quote_literal_cstr(id_column ? id_column : ""),
-					 quote_literal_cstr(source_name));
+					 quote_literal_cstr(id_column ? id_column : ""));
 	if (SPI_execute(sql.data, false, 0) != SPI_OK_UTILITY)
 		elog(ERROR, "cowork: could not create the trigger on %s", source_name);
 
@@ -686,13 +970,19 @@ cowork_track_actions(PG_FUNCTION_ARGS)
 	if (SPI_execute(sql.data, false, 0) != SPI_OK_UTILITY)
 		elog(ERROR, "cowork: could not comment the trigger on %s", source_name);
 
+	/* ... and the registry entry that lets it act, with the owner's. */
+	register_source(rel, kind, location_column, person_column, state_column,
+					completed_value, id_column);
+
 	CoworkSPIFinish();
+	relation_close(rel, AccessShareLock);
 	PG_RETURN_VOID();
 }
 
 /*
  * untrack_actions(source regclass) returns boolean: detach what
- * track_actions() attached; false when the table was not tracked.
+ * track_actions() attached and forget it; false when the table was not
+ * tracked.
  */
 Datum
 cowork_untrack_actions(PG_FUNCTION_ARGS)
@@ -700,20 +990,26 @@ cowork_untrack_actions(PG_FUNCTION_ARGS)
 	static const char *const argnames[] = {"source"};
 	Oid			relid;
 	bool		tracked;
+	char	   *schema;
+	char	   *table;
 	char	   *source_name;
 
 	CoworkRequireArgs(fcinfo, argnames, 1);
 	relid = PG_GETARG_OID(0);
+	schema = get_namespace_name(get_rel_namespace(relid));
+	table = get_rel_name(relid);
+	if (schema == NULL || table == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("relation with OID %u does not exist", relid)));
 	tracked = OidIsValid(get_trigger_oid(relid, TRACK_TRIGGER_NAME, true));
-	if (tracked)
-	{
-		source_name = quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
-												 get_rel_name(relid));
-		CoworkSPIConnect();
-		if (SPI_execute(psprintf("DROP TRIGGER " TRACK_TRIGGER_NAME " ON %s", source_name),
-						false, 0) != SPI_OK_UTILITY)
-			elog(ERROR, "cowork: could not drop the trigger on %s", source_name);
-		CoworkSPIFinish();
-	}
+	source_name = quote_qualified_identifier(schema, table);
+	CoworkSPIConnect();
+	if (tracked &&
+		SPI_execute(psprintf("DROP TRIGGER " TRACK_TRIGGER_NAME " ON %s", source_name),
+					false, 0) != SPI_OK_UTILITY)
+		elog(ERROR, "cowork: could not drop the trigger on %s", source_name);
+	unregister_source(schema, table);
+	CoworkSPIFinish();
 	PG_RETURN_BOOL(tracked);
 }

@@ -14,6 +14,7 @@
 
 #include "datatype/timestamp.h"
 #include "executor/spi.h"
+#include "utils/relcache.h"
 
 /* A customer's status; STATUS_NONE stands for "no customer row". */
 typedef enum CustomerStatus
@@ -63,6 +64,8 @@ typedef struct StatusChange
 	TransitionCause cause;
 	const char *detail;			/* appended to the reason code, or NULL */
 	const char *(*describe) (void *arg);	/* or builds it, when needed */
+	const char *source;			/* the event's source (a table), or NULL */
+	const char *(*describe_key) (void *arg);	/* its source_key, or NULL */
 	void	   *describe_arg;
 	bool		soft;
 	Oid			actor;
@@ -109,6 +112,13 @@ extern int64 CoworkCompanyOf(int64 location_id, int64 person_id);
 extern int64 CoworkFindOrCreatePerson(const char *email, const char *full_name,
 									  const char *phone);
 extern void CoworkJoinCompany(int64 location_id, int64 person_id, int64 company_id);
+
+/* audit.c */
+extern void CoworkAuditBegin(int64 location_id, int64 person_id, const char *reason);
+extern void CoworkAuditEnd(void);
+extern void CoworkAuditCustomer(Relation rel, HeapTuple oldtuple, HeapTuple newtuple,
+								int64 location_id, int64 person_id,
+								const char *reason, Oid actor);
 
 /* sweep.c */
 extern void CoworkLockSubscriptions(int64 location_id, bool exclusive);

@@ -10,7 +10,11 @@
  *	  change;
  *	- CoworkSetStatus(), through which the extension's own functions change
  *	  a status (they pass the cause, which becomes the event's reason);
- *	- the append-only trigger of the event log.
+ *	- the append-only trigger of the event log (and of the audit);
+ *	- the rule that "since" belongs to the status: direct DML cannot set it.
+ *
+ * The AFTER trigger also hands every change of the other audited fields to
+ * audit.c.
  *
  * A function that changes a status announces its cause for exactly that
  * customer row while its statement runs ("pending cause"); any other change
@@ -140,6 +144,8 @@ typedef struct PendingCause
 	int64		person_id;
 	TransitionCause cause;
 	const char *detail;
+	const char *source;			/* the event's source and source_key, or NULL */
+	const char *source_key;
 	Oid			actor;
 	TimestampTz since;			/* 0: transaction time */
 } PendingCause;
@@ -290,13 +296,20 @@ status_column(HeapTuple tuple, TupleDesc tupdesc, int attnum)
 	return status_from_datum(value);
 }
 
+/* Whether CoworkSetStatus() is changing this very customer row. */
+static inline bool
+pending_for(int64 location_id, int64 person_id)
+{
+	return pending.active && pending.location_id == location_id &&
+		pending.person_id == person_id;
+}
+
 /* The cause of a change to this row: the pending one, or direct DML. */
 static TransitionCause
 cause_for(int64 location_id, int64 person_id, int64 company_id, bool is_insert,
 		  const char **detail, Oid *actor)
 {
-	if (pending.active && pending.location_id == location_id &&
-		pending.person_id == person_id)
+	if (pending_for(location_id, person_id))
 	{
 		*detail = pending.detail;
 		*actor = pending.actor;
@@ -358,6 +371,35 @@ check_transition(int64 location_id, int64 person_id, CustomerStatus from,
 				 errhint("%s", rule->ways)));
 }
 
+/* Whether an update leaves "since" as it was. */
+static bool
+same_since(HeapTuple oldtuple, HeapTuple newtuple, TupleDesc tupdesc, int attnum)
+{
+	bool		oldnull;
+	bool		newnull;
+	Datum		oldd = SPI_getbinval(oldtuple, tupdesc, attnum, &oldnull);
+	Datum		newd = SPI_getbinval(newtuple, tupdesc, attnum, &newnull);
+
+	if (oldnull || newnull)
+		return oldnull == newnull;
+	return DatumGetTimestampTz(oldd) == DatumGetTimestampTz(newd);
+}
+
+/*
+ * Raise 55000: "since" is when the current status began, kept by the
+ * status rules; direct DML cannot set it (auto-removal reads it).
+ */
+static void
+refuse_since(int64 location_id, int64 person_id)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+			 errmsg("since of person %lld at location %lld cannot be set",
+					(long long) person_id, (long long) location_id),
+			 errdetail("since is when the customer's current status began; the status rules keep it, and auto-removal reads it."),
+			 errhint("Leave the column out: it changes with the status.")));
+}
+
 /*
  * BEFORE INSERT OR UPDATE OR DELETE FOR EACH ROW on cowork.customer.
  *
@@ -410,7 +452,19 @@ cowork_customer_check_trigger(PG_FUNCTION_ARGS)
 	to = status_column(newtuple, tupdesc, cols.status);
 
 	if (is_insert)
+	{
 		from = STATUS_NONE;
+		if (!pending_for(location_id, person_id) || pending.since == 0)
+		{
+			/* A new customer's status begins now (the column's default). */
+			bool		isnull;
+			Datum		since = SPI_getbinval(newtuple, tupdesc, cols.since, &isnull);
+
+			if (isnull ||
+				DatumGetTimestampTz(since) != GetCurrentTransactionStartTimestamp())
+				refuse_since(location_id, person_id);
+		}
+	}
 	else
 	{
 		HeapTuple	old = trigdata->tg_trigtuple;
@@ -426,7 +480,14 @@ cowork_customer_check_trigger(PG_FUNCTION_ARGS)
 					 errhint("Add the person at the other location instead.")));
 		from = status_column(old, tupdesc, cols.status);
 		if (from == to)
+		{
+			/* No transition: "since" stays what the rules made it. */
+			if (!same_since(old, newtuple, tupdesc, cols.since))
+				refuse_since(location_id, person_id);
 			return PointerGetDatum(newtuple);
+		}
+		if (!same_since(old, newtuple, tupdesc, cols.since))
+			refuse_since(location_id, person_id);
 	}
 
 	cause = cause_for(location_id, person_id, company_column(newtuple, tupdesc, &cols),
@@ -437,8 +498,7 @@ cowork_customer_check_trigger(PG_FUNCTION_ARGS)
 	 * The new status starts now, or when the change says it began (a
 	 * membership started by a subscription dates from its start).
 	 */
-	if (pending.active && pending.location_id == location_id &&
-		pending.person_id == person_id && pending.since != 0)
+	if (pending_for(location_id, person_id) && pending.since != 0)
 	{
 		Datum		since = TimestampTzGetDatum(pending.since);
 		bool		isnull = false;
@@ -524,22 +584,16 @@ CoworkCustomerOwner(void)
  */
 static void
 write_event(int64 location_id, int64 person_id, CustomerStatus from,
-			CustomerStatus to, const char *reason, Oid actor_id)
+			CustomerStatus to, const char *reason, Oid actor_id,
+			const char *source, const char *source_key)
 {
 	static SPIPlanPtr plan = NULL;
-	Oid			argtypes[6] = {INT8OID, INT8OID, TEXTOID, TEXTOID, TEXTOID, TEXTOID};
-	Datum		values[6];
-	char		nulls[6] = {' ', ' ', ' ', ' ', ' ', ' '};
+	Oid			argtypes[8] = {INT8OID, INT8OID, TEXTOID, TEXTOID, TEXTOID, TEXTOID,
+	TEXTOID, TEXTOID};
+	Datum		values[8];
+	char		nulls[8] = {' ', ' ', ' ', ' ', ' ', ' ', ' ', ' '};
 	CoworkUserSwitch sw;
 	char	   *actor = GetUserNameFromId(actor_id, false);
-
-	CoworkSPIConnect();
-	CoworkPlan(&plan,
-			   "INSERT INTO cowork.customer_event"
-			   " (location_id, person_id, from_status, to_status, reason, actor)"
-			   " VALUES ($1, $2, $3::cowork.customer_status,"
-			   " $4::cowork.customer_status, $5, $6)",
-			   6, argtypes);
 
 	values[0] = Int64GetDatum(location_id);
 	values[1] = Int64GetDatum(person_id);
@@ -550,17 +604,33 @@ write_event(int64 location_id, int64 person_id, CustomerStatus from,
 	values[3] = CStringGetTextDatum(status_names[to]);
 	values[4] = CStringGetTextDatum(reason);
 	values[5] = CStringGetTextDatum(actor);
+	if (source == NULL)
+		nulls[6] = 'n';
+	else
+		values[6] = CStringGetTextDatum(source);
+	if (source_key == NULL)
+		nulls[7] = 'n';
+	else
+		values[7] = CStringGetTextDatum(source_key);
 
+	CoworkSPIConnect();
 	CoworkSwitchUser(customer_relation_info()->event_owner, &sw);
+	CoworkPlan(&plan,
+			   "INSERT INTO cowork.customer_event"
+			   " (location_id, person_id, from_status, to_status, reason, actor,"
+			   " source, source_key)"
+			   " VALUES ($1, $2, $3::cowork.customer_status,"
+			   " $4::cowork.customer_status, $5, $6, $7, $8)",
+			   8, argtypes);
 	CoworkExecute(plan, values, nulls, SPI_OK_INSERT, 0);
 	CoworkSwitchBack(&sw);
-
 	CoworkSPIFinish();
 }
 
 /*
  * AFTER INSERT OR UPDATE FOR EACH ROW on cowork.customer: one event per
- * status change, none when the status stayed the same.
+ * status change, none when the status stayed the same; and the audit of the
+ * other fields that changed (audit.c).
  */
 Datum
 cowork_customer_event_trigger(PG_FUNCTION_ARGS)
@@ -569,6 +639,7 @@ cowork_customer_event_trigger(PG_FUNCTION_ARGS)
 	TupleDesc	tupdesc;
 	CustomerColumns cols;
 	HeapTuple	newtuple;
+	HeapTuple	oldtuple;
 	int64		location_id;
 	int64		person_id;
 	CustomerStatus from;
@@ -591,27 +662,9 @@ cowork_customer_event_trigger(PG_FUNCTION_ARGS)
 
 	is_insert = TRIGGER_FIRED_BY_INSERT(trigdata->tg_event);
 	newtuple = is_insert ? trigdata->tg_trigtuple : trigdata->tg_newtuple;
+	oldtuple = is_insert ? NULL : trigdata->tg_trigtuple;
 	to = status_column(newtuple, tupdesc, cols.status);
-	from = is_insert ? STATUS_NONE :
-		status_column(trigdata->tg_trigtuple, tupdesc, cols.status);
-	if (from == to)
-	{
-		/* Not a transition; but a suspension, or its end, is logged too. */
-		if (!is_insert && cols.suspended > 0)
-		{
-			bool		isnull;
-			bool		was = DatumGetBool(SPI_getbinval(trigdata->tg_trigtuple, tupdesc,
-														 cols.suspended, &isnull));
-			bool		now = DatumGetBool(SPI_getbinval(newtuple, tupdesc,
-														 cols.suspended, &isnull));
-
-			if (was != now)
-				write_event(int64_column(newtuple, tupdesc, cols.location_id),
-							int64_column(newtuple, tupdesc, cols.person_id),
-							from, to, now ? "suspend" : "unsuspend", GetUserId());
-		}
-		return PointerGetDatum(NULL);
-	}
+	from = is_insert ? STATUS_NONE : status_column(oldtuple, tupdesc, cols.status);
 
 	location_id = int64_column(newtuple, tupdesc, cols.location_id);
 	person_id = int64_column(newtuple, tupdesc, cols.person_id);
@@ -620,7 +673,15 @@ cowork_customer_event_trigger(PG_FUNCTION_ARGS)
 	reason = detail ? psprintf("%s:%s", cause_names[cause], detail) :
 		pstrdup(cause_names[cause]);
 
-	write_event(location_id, person_id, from, to, reason, actor);
+	if (from != to)
+	{
+		bool		own = pending_for(location_id, person_id);
+
+		write_event(location_id, person_id, from, to, reason, actor,
+					own ? pending.source : NULL, own ? pending.source_key : NULL);
+	}
+	CoworkAuditCustomer(trigdata->tg_relation, oldtuple, newtuple,
+						location_id, person_id, reason, actor);
 	return PointerGetDatum(NULL);
 }
 
@@ -860,6 +921,9 @@ CoworkSetStatus(const StatusChange *change)
 	pending.detail = change->detail;
 	if (pending.detail == NULL && change->describe != NULL)
 		pending.detail = change->describe(change->describe_arg);
+	pending.source = change->source;
+	pending.source_key = change->describe_key ?
+		change->describe_key(change->describe_arg) : NULL;
 	pending.actor = actor;
 	pending.since = change->since;
 

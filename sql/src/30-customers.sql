@@ -142,6 +142,8 @@ CREATE TABLE @extschema@.customer_event (
     reason      text NOT NULL,
     at          timestamptz NOT NULL DEFAULT pg_catalog.now(),
     actor       text NOT NULL DEFAULT CURRENT_USER,
+    source      text,
+    source_key  text,
     CONSTRAINT customer_event_pkey PRIMARY KEY (location_id, person_id, event_id)
 );
 COMMENT ON TABLE @extschema@.customer_event IS
@@ -154,6 +156,8 @@ COMMENT ON COLUMN @extschema@.customer_event.to_status IS 'Status after the chan
 COMMENT ON COLUMN @extschema@.customer_event.reason IS 'Reason code: the function or the kind of statement that made the change (see docs/model.md)';
 COMMENT ON COLUMN @extschema@.customer_event.at IS 'When the change happened (transaction time)';
 COMMENT ON COLUMN @extschema@.customer_event.actor IS 'The role that made the change (current_user)';
+COMMENT ON COLUMN @extschema@.customer_event.source IS 'For a change made by a completed action: the table the action is a row of (cowork.action or a table attached by track_actions)';
+COMMENT ON COLUMN @extschema@.customer_event.source_key IS 'For a change made by a completed action: the key of its row in source, when the table has a one-column primary key';
 
 CREATE TRIGGER customer_event_append_only
     BEFORE UPDATE OR DELETE ON @extschema@.customer_event
@@ -170,6 +174,48 @@ COMMENT ON TRIGGER customer_event_no_truncate ON @extschema@.customer_event IS
 -- Also in session_replication_role = replica (restores, logical replication).
 ALTER TABLE @extschema@.customer_event ENABLE ALWAYS TRIGGER customer_event_append_only;
 ALTER TABLE @extschema@.customer_event ENABLE ALWAYS TRIGGER customer_event_no_truncate;
+
+CREATE TABLE @extschema@.customer_audit (
+    location_id bigint NOT NULL,
+    audit_id    bigserial,
+    person_id   bigint NOT NULL,
+    field       text NOT NULL,
+    old_value   text,
+    new_value   text,
+    reason      text NOT NULL,
+    at          timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    actor       text NOT NULL DEFAULT CURRENT_USER,
+    CONSTRAINT customer_audit_pkey PRIMARY KEY (location_id, person_id, audit_id),
+    CONSTRAINT customer_audit_field CHECK (field IN ('suspended', 'is_admin',
+        'is_company_manager', 'company_id', 'customer_type'))
+);
+COMMENT ON TABLE @extschema@.customer_audit IS
+'Append-only audit of the changes of a customer''s fields other than the status (suspension, administrator, company manager, company, customer type), however made';
+COMMENT ON COLUMN @extschema@.customer_audit.location_id IS 'The location';
+COMMENT ON COLUMN @extschema@.customer_audit.audit_id IS 'Order of the audit rows';
+COMMENT ON COLUMN @extschema@.customer_audit.person_id IS 'The person';
+COMMENT ON COLUMN @extschema@.customer_audit.field IS 'The column of cowork.customer that changed';
+COMMENT ON COLUMN @extschema@.customer_audit.old_value IS 'Its value before, as text; NULL when the customer row was created or the value was NULL';
+COMMENT ON COLUMN @extschema@.customer_audit.new_value IS 'Its value after, as text';
+COMMENT ON COLUMN @extschema@.customer_audit.reason IS 'The function or the kind of statement that made the change (see docs/model.md)';
+COMMENT ON COLUMN @extschema@.customer_audit.at IS 'When the change happened (transaction time)';
+COMMENT ON COLUMN @extschema@.customer_audit.actor IS 'The role that made the change';
+COMMENT ON CONSTRAINT customer_audit_pkey ON @extschema@.customer_audit IS 'Audit rows are keyed by location and person, in the order of audit_id';
+COMMENT ON CONSTRAINT customer_audit_field ON @extschema@.customer_audit IS 'Only the audited fields';
+CREATE TRIGGER customer_audit_append_only
+    BEFORE UPDATE OR DELETE ON @extschema@.customer_audit
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.append_only_trigger(
+        'cowork.customer_audit is append-only: the audit keeps every change.');
+COMMENT ON TRIGGER customer_audit_append_only ON @extschema@.customer_audit IS
+'The audit refuses UPDATE and DELETE';
+CREATE TRIGGER customer_audit_no_truncate
+    BEFORE TRUNCATE ON @extschema@.customer_audit
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.append_only_trigger(
+        'cowork.customer_audit is append-only: the audit keeps every change.');
+COMMENT ON TRIGGER customer_audit_no_truncate ON @extschema@.customer_audit IS
+'The audit refuses TRUNCATE';
+ALTER TABLE @extschema@.customer_audit ENABLE ALWAYS TRIGGER customer_audit_append_only;
+ALTER TABLE @extschema@.customer_audit ENABLE ALWAYS TRIGGER customer_audit_no_truncate;
 
 COMMENT ON CONSTRAINT location_pkey ON @extschema@.location IS 'A location is its id';
 COMMENT ON CONSTRAINT location_name_not_blank ON @extschema@.location IS 'A location has a name';

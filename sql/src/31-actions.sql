@@ -55,3 +55,30 @@ CREATE TRIGGER action_status
         '', 'location_id', 'person_id', 'state', 'completed', 'action_id', '');
 COMMENT ON TRIGGER action_status ON @extschema@.action IS
 'A completed action makes its person a nonmember of the location (a member stays a member)';
+
+CREATE TABLE @extschema@.tracked_source (
+    source_schema   name NOT NULL,
+    source_table    name NOT NULL,
+    kind            @extschema@.action_kind NOT NULL,
+    location_column name NOT NULL,
+    person_column   name NOT NULL,
+    state_column    name NOT NULL,
+    completed_value text NOT NULL,
+    id_column       name,
+    tracked_at      timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    tracked_by      name NOT NULL DEFAULT CURRENT_USER,
+    CONSTRAINT tracked_source_pkey PRIMARY KEY (source_schema, source_table)
+);
+COMMENT ON TABLE @extschema@.tracked_source IS
+'The application tables attached by track_actions(), with their columns: the action trigger acts only for a table and arguments found here.  Written only by track_actions() and untrack_actions()';
+COMMENT ON COLUMN @extschema@.tracked_source.source_schema IS 'Schema of the tracked table';
+COMMENT ON COLUMN @extschema@.tracked_source.source_table IS 'Name of the tracked table';
+COMMENT ON COLUMN @extschema@.tracked_source.kind IS 'The kind of action its rows are';
+COMMENT ON COLUMN @extschema@.tracked_source.location_column IS 'Its integer column holding the location id';
+COMMENT ON COLUMN @extschema@.tracked_source.person_column IS 'Its integer column holding the person id';
+COMMENT ON COLUMN @extschema@.tracked_source.state_column IS 'Its column holding the state';
+COMMENT ON COLUMN @extschema@.tracked_source.completed_value IS 'The state value that means completed, as text (read with the state column''s type)';
+COMMENT ON COLUMN @extschema@.tracked_source.id_column IS 'Its one-column primary key, whose value the events name as source_key; NULL when it has none';
+COMMENT ON COLUMN @extschema@.tracked_source.tracked_at IS 'When track_actions() attached it';
+COMMENT ON COLUMN @extschema@.tracked_source.tracked_by IS 'The role that called track_actions()';
+COMMENT ON CONSTRAINT tracked_source_pkey ON @extschema@.tracked_source IS 'A table is tracked once';

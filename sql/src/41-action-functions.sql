@@ -32,11 +32,11 @@ RETURNS void
 AS 'MODULE_PATHNAME', 'cowork_track_actions'
 LANGUAGE C VOLATILE;
 COMMENT ON FUNCTION @extschema@.track_actions(regclass, @extschema@.action_kind, name, name, name, text) IS
-'Attaches cowork.action_trigger() to an application table, so that its rows drive statuses as cowork.action does; checks the columns; calling it again replaces the attachment';
+'Attaches cowork.action_trigger() to an application table and records it in cowork.tracked_source, so that its rows drive statuses as cowork.action does; checks the columns (the state column may be of any type with equality, completed_value is read with its type); calling it again replaces the attachment';
 
 CREATE FUNCTION @extschema@.untrack_actions(source regclass)
 RETURNS boolean
 AS 'MODULE_PATHNAME', 'cowork_untrack_actions'
 LANGUAGE C VOLATILE;
 COMMENT ON FUNCTION @extschema@.untrack_actions(regclass) IS
-'Detaches what track_actions() attached; false when the table was not tracked';
+'Detaches what track_actions() attached and removes it from cowork.tracked_source; false when the table was not tracked';

@@ -20,7 +20,7 @@ COMMENT ON COLUMN @extschema@.nonmembers.since IS 'When they became a nonmember'
 
 CREATE VIEW @extschema@.customer_events AS
 SELECT e.location_id, e.person_id, e.from_status, e.to_status, e.reason,
-       e.at, e.actor, e.event_id
+       e.at, e.actor, e.event_id, e.source, e.source_key
   FROM @extschema@.customer_event AS e;
 COMMENT ON VIEW @extschema@.customer_events IS
 'The log of customer status changes; order by event_id for the order they happened in';
@@ -51,16 +51,23 @@ COMMENT ON VIEW @extschema@.customer_history IS
 'Each person''s bookings, payments, tickets, orders and benefit applications at each location (cowork.action), newest first';
 
 CREATE VIEW @extschema@.tracked_actions AS
-SELECT t.tgrelid::pg_catalog.regclass AS source,
-       a.args[1]::@extschema@.action_kind AS kind,
-       a.args[2]::name AS location_column,
-       a.args[3]::name AS person_column,
-       a.args[4]::name AS state_column,
-       a.args[5] AS completed_value
-  FROM pg_catalog.pg_trigger AS t,
-       LATERAL (SELECT pg_catalog.string_to_array(
-                    pg_catalog.encode(t.tgargs, 'escape'), '\000') AS args) AS a
- WHERE t.tgfoid OPERATOR(pg_catalog.=) '@extschema@.action_trigger()'::pg_catalog.regprocedure
-   AND t.tgname OPERATOR(pg_catalog.=) 'cowork_track_actions';
+SELECT pg_catalog.to_regclass(pg_catalog.quote_ident(t.source_schema) OPERATOR(pg_catalog.||) '.'
+           OPERATOR(pg_catalog.||) pg_catalog.quote_ident(t.source_table)) AS source,
+       t.kind,
+       t.location_column::pg_catalog.text AS location_column,
+       t.person_column::pg_catalog.text AS person_column,
+       t.state_column::pg_catalog.text AS state_column,
+       t.completed_value,
+       t.id_column::pg_catalog.text AS id_column,
+       t.source_schema::pg_catalog.text AS source_schema,
+       t.source_table::pg_catalog.text AS source_table,
+       t.tracked_at,
+       t.tracked_by::pg_catalog.text AS tracked_by
+  FROM @extschema@.tracked_source AS t
+ WHERE EXISTS (SELECT FROM pg_catalog.pg_trigger AS tg
+                WHERE tg.tgrelid OPERATOR(pg_catalog.=) pg_catalog.to_regclass(
+                          pg_catalog.quote_ident(t.source_schema) OPERATOR(pg_catalog.||) '.'
+                          OPERATOR(pg_catalog.||) pg_catalog.quote_ident(t.source_table))
+                  AND tg.tgname OPERATOR(pg_catalog.=) 'cowork_track_actions');
 COMMENT ON VIEW @extschema@.tracked_actions IS
-'The application tables attached by track_actions(), with their columns and completed value';
+'The application tables attached by track_actions() (and still there), with their columns and completed value, names as text';

@@ -71,12 +71,13 @@ SELECT throws_ok(format('SELECT cowork.remove_member(%s, %s)', :loc, :ada), '425
                  'the reporting role cannot change customers');
 RESET ROLE;
 
+CREATE TABLE public.my_payments (loc bigint, person bigint, state text);
+ALTER TABLE public.my_payments OWNER TO regress_nobody;
 SET ROLE regress_nobody;
 SELECT throws_ok(format('SELECT cowork.add_nonmember(%s, %L, %L)', :loc, 'X', 'x@example.com'), '42501', NULL,
                  'a role without grants cannot add customers');
 SELECT throws_ok('SELECT * FROM cowork.members', '42501', NULL, 'a role without grants cannot read the lists');
-CREATE TABLE pg_temp.my_payments (loc bigint, person bigint, state text);
-SELECT throws_ok(format('SELECT cowork.track_actions(%L, %L, %L, %L, %L, %L)', 'pg_temp.my_payments', 'payment', 'loc', 'person', 'state', 'paid'),
+SELECT throws_ok(format('SELECT cowork.track_actions(%L, %L, %L, %L, %L, %L)', 'public.my_payments', 'payment', 'loc', 'person', 'state', 'paid'),
                  '42501', NULL, 'attaching the action trigger needs EXECUTE on cowork.action_trigger()');
 RESET ROLE;
 

@@ -1,7 +1,7 @@
 -- The schema contract (SPEC sections 6 and 7): tables, columns, keys,
 -- types, functions, views, triggers, comments, pg_dump membership.
 BEGIN;
-SELECT plan(150);
+SELECT plan(155);
 
 SELECT has_schema('cowork');
 SELECT has_extension('cowork');
@@ -19,7 +19,7 @@ SELECT enum_has_labels('cowork', 'visibility', ARRAY['public', 'network_members'
 -- Tables and columns
 SELECT tables_are('cowork', ARRAY['location', 'person', 'customer', 'customer_event', 'action',
        'company', 'plan', 'subscription', 'subscription_end_due', 'invitation', 'credit_balance',
-       'credit_entry']);
+       'credit_entry', 'customer_audit', 'tracked_source']);
 SELECT enum_has_labels('cowork', 'credit_kind', ARRAY['credits', 'day_passes']);
 SELECT enum_has_labels('cowork', 'invitation_status', ARRAY['pending', 'approved', 'rejected']);
 SELECT columns_are('cowork', 'company', ARRAY['location_id', 'company_id', 'name', 'primary_contact_id',
@@ -50,7 +50,14 @@ SELECT columns_are('cowork', 'person', ARRAY['person_id', 'email', 'full_name', 
 SELECT columns_are('cowork', 'customer', ARRAY['location_id', 'person_id', 'status',
        'customer_type', 'company_id', 'is_company_manager', 'is_admin', 'suspended', 'since']);
 SELECT columns_are('cowork', 'customer_event', ARRAY['location_id', 'event_id', 'person_id',
-       'from_status', 'to_status', 'reason', 'at', 'actor']);
+       'from_status', 'to_status', 'reason', 'at', 'actor', 'source', 'source_key']);
+SELECT columns_are('cowork', 'customer_audit', ARRAY['location_id', 'audit_id', 'person_id',
+       'field', 'old_value', 'new_value', 'reason', 'at', 'actor']);
+SELECT col_is_pk('cowork', 'customer_audit', ARRAY['location_id', 'person_id', 'audit_id']::name[],
+       'audit rows are keyed by location and person');
+SELECT columns_are('cowork', 'tracked_source', ARRAY['source_schema', 'source_table', 'kind',
+       'location_column', 'person_column', 'state_column', 'completed_value', 'id_column',
+       'tracked_at', 'tracked_by']);
 
 SELECT col_type_is('cowork', 'location', 'location_id', 'bigint', 'cowork.location.location_id is bigint');
 SELECT col_type_is('cowork', 'location', 'auto_remove_members', 'boolean', 'cowork.location.auto_remove_members is boolean');
@@ -90,11 +97,11 @@ SELECT is_empty($$
       FROM pg_constraint c
      WHERE c.connamespace = 'cowork'::regnamespace
        AND c.contype IN ('p', 'u')
-       AND c.conrelid <> 'cowork.person'::regclass
+       AND c.conrelid NOT IN ('cowork.person'::regclass, 'cowork.tracked_source'::regclass)
        AND NOT EXISTS (SELECT 1 FROM pg_attribute a
                         WHERE a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey)
                           AND a.attname = 'location_id')
-$$, 'every primary key and unique constraint but the person''s includes location_id');
+$$, 'every primary key and unique constraint but those of the reference tables (person, tracked_source) includes location_id');
 SELECT is_empty($$
     SELECT conrelid::regclass, conname FROM pg_constraint
      WHERE connamespace = 'cowork'::regnamespace AND conname ~ '^\d|^$'
@@ -161,13 +168,14 @@ SELECT views_are('cowork', ARRAY['members', 'nonmembers', 'customer_events', 'lo
 SELECT columns_are('cowork', 'customer_history', ARRAY['location_id', 'person_id', 'action_id', 'kind',
        'state', 'amount', 'reference', 'created_at', 'completed_at']);
 SELECT columns_are('cowork', 'tracked_actions', ARRAY['source', 'kind', 'location_column',
-       'person_column', 'state_column', 'completed_value']);
+       'person_column', 'state_column', 'completed_value', 'id_column', 'source_schema',
+       'source_table', 'tracked_at', 'tracked_by']);
 SELECT columns_are('cowork', 'members', ARRAY['location_id', 'person_id', 'full_name', 'email',
        'phone', 'customer_type', 'company_id', 'since']);
 SELECT columns_are('cowork', 'nonmembers', ARRAY['location_id', 'person_id', 'full_name', 'email',
        'phone', 'customer_type', 'company_id', 'since']);
 SELECT columns_are('cowork', 'customer_events', ARRAY['location_id', 'person_id', 'from_status',
-       'to_status', 'reason', 'at', 'actor', 'event_id']);
+       'to_status', 'reason', 'at', 'actor', 'event_id', 'source', 'source_key']);
 SELECT columns_are('cowork', 'location_summary', ARRAY['location_id', 'name', 'network',
        'members', 'nonmembers', 'removed', 'companies']);
 
@@ -243,6 +251,8 @@ SELECT table_privs_are('cowork', 'location_summary', 'public', ARRAY[]::text[]);
 SELECT table_privs_are('cowork', 'action', 'public', ARRAY[]::text[]);
 SELECT table_privs_are('cowork', 'customer_history', 'public', ARRAY[]::text[]);
 SELECT table_privs_are('cowork', 'tracked_actions', 'public', ARRAY[]::text[]);
+SELECT table_privs_are('cowork', 'customer_audit', 'public', ARRAY[]::text[]);
+SELECT table_privs_are('cowork', 'tracked_source', 'public', ARRAY[]::text[]);
 SELECT sequence_privs_are('cowork', 'person_person_id_seq', 'public', ARRAY[]::text[]);
 SELECT sequence_privs_are('cowork', 'customer_event_event_id_seq', 'public', ARRAY[]::text[]);
 SELECT function_privs_are('cowork', 'person_trigger', ARRAY[]::text[], 'public', ARRAY[]::text[]);

@@ -21,8 +21,12 @@ SELECT cowork.create_location('Downtown');
 SELECT cowork.create_plan(1, 'Hot desk');
 INSERT INTO cowork.person (email, full_name)
 SELECT format('m%s@example.com', i), format('Member %s', i) FROM generate_series(1, $N) i;
-INSERT INTO cowork.customer (location_id, person_id, status, since)
-SELECT 1, person_id, 'member', now() - interval '60 days' FROM cowork.person;
+INSERT INTO cowork.customer (location_id, person_id, status)
+SELECT 1, person_id, 'member' FROM cowork.person;
+-- Members for 60 days: since is the rules' own, so backdated as a restore would.
+SET session_replication_role = replica;
+UPDATE cowork.customer SET since = now() - interval '60 days';
+RESET session_replication_role;
 INSERT INTO cowork.subscription (location_id, plan_id, person_id, starts_at, ends_at)
 SELECT 1, 1, person_id, now() - interval '60 days', now() - interval '1 day' FROM cowork.person;
 SQL

@@ -69,10 +69,23 @@ createdb $up
 # operator's own tables, over the columns they have now, and every
 # sequence's value: the same query runs again after the upgrade.
 checksum_query() {
-    q -At -d "$1" -f "$root/test/upgrade/checksums.sql"
+    {
+        if [ -f "$root/test/upgrade/kept-$release.sql" ]; then
+            cat "$root/test/upgrade/kept-$release.sql"
+        else
+            echo 'CREATE TEMP TABLE kept (tbl text, filter text);'
+        fi
+        cat "$root/test/upgrade/checksums.sql"
+    } | q -At -d "$1"
+}
+# The rows the upgrade documents as moved, fingerprinted where they are.
+moved() {
+    [ -f "$root/test/upgrade/moved-$release.sql" ] || return 0
+    q -At -d $up -v side="$1" -f "$root/test/upgrade/moved-$release.sql"
 }
 checksum_query $up >"$work/sum-$release.sql"
 q -At -d $up -f "$work/sum-$release.sql" >"$work/before.txt"
+moved before >"$work/moved-before.txt"
 [ "$(wc -l <"$work/before.txt")" -ge 20 ] || fail "checksums of too few tables: $(cat "$work/before.txt")"
 awk -F'|' '$1 == "cowork.customer" && $2 < 500 { exit 1 }' "$work/before.txt" ||
     fail "the data set is too small: $(grep '^cowork.customer|' "$work/before.txt")"
@@ -86,6 +99,10 @@ q -d $up -c 'ALTER EXTENSION cowork UPDATE'
 q -At -d $up -f "$work/sum-$release.sql" >"$work/after.txt"
 diff -u "$work/before.txt" "$work/after.txt" >"$work/rows.diff" ||
     { cat "$work/rows.diff"; fail "rows changed in the upgrade"; }
+moved after >"$work/moved-after.txt"
+diff -u "$work/moved-before.txt" "$work/moved-after.txt" >"$work/rows.diff" ||
+    { cat "$work/rows.diff"; fail "rows the upgrade moves did not arrive as they were"; }
+[ ! -s "$work/moved-before.txt" ] || echo "moved as documented: $(tr '\n' ' ' <"$work/moved-before.txt")"
 echo "rows kept: $(grep -vc '_seq|' "$work/before.txt") tables," \
      "$(awk -F'|' '$1 !~ /_seq$/ { n += $2 } END { print n }' "$work/before.txt") rows," \
      "$(grep -c '_seq|' "$work/before.txt") sequences"
