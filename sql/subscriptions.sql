@@ -71,6 +71,16 @@ SELECT cowork.status_of(:loc, :flo) AS flo, cowork.status_of(:loc, :gus) AS gus;
 SELECT cowork.restore_member(:loc, :ed);
 SELECT cowork.run_auto_remove(now() + interval '100 days') AS removed;
 SELECT cowork.status_of(:loc, :ed) AS ed_restored;
+-- So is one invited again (a reinvite): the membership dates from the
+-- invitation, and only a subscription ending after it can end it.
+SELECT cowork.remove_member(:loc, :ed);
+SELECT cowork.invite_member(:loc, 'Ed', 'ed@example.com') = :ed AS ed_reinvited;
+SELECT cowork.run_auto_remove(now() + interval '100 days') AS removed;
+SELECT cowork.status_of(:loc, :ed) AS ed_after_reinvite;
+SELECT cowork.subscribe(:loc, :ed, :desk, now() - interval '1 day', now() + interval '5 days') AS ed_new_sub \gset
+SELECT cowork.run_auto_remove(now() + interval '4 days') AS removed_while_running;
+SELECT cowork.run_auto_remove(now() + interval '6 days') AS removed_after_it_ended;
+SELECT cowork.status_of(:loc, :ed) AS ed_after_new_end;
 
 -- A subscription that has not ended yet (running or starting later) keeps
 -- its member; a recurring product does not.

@@ -74,7 +74,8 @@ SELECT count(*) AS customers FROM cowork.customer;
 -- The functions: each takes only the edges the table gives it.
 SELECT cowork.add_nonmember(:loc, 'Mia Member', 'm@example.com');       -- nonmember already: nothing
 SELECT cowork.add_nonmember(:loc, 'Noah', 'n@example.com');             -- member: refused
-SELECT cowork.invite_member(:loc, 'Xavier', 'x@example.com');           -- nonmember: refused, use restore
+SELECT cowork.invite_member(:loc, 'Xavier', 'x@example.com') = :xavier AS reinvited;  -- nonmember -> member
+SELECT cowork.remove_member(:loc, :xavier);                             -- member -> nonmember
 SELECT cowork.remove_member(:loc, :xavier);                             -- nonmember: nothing
 SELECT cowork.delete_nonmember(:loc, :xavier);                          -- nonmember -> removed
 SELECT cowork.remove_member(:loc, :xavier);                             -- removed: refused

@@ -94,8 +94,9 @@ static const TransitionRule transition_table[STATUS_COUNT][STATUS_COUNT] = {
 	},
 	[STATUS_NONMEMBER] = {
 		[STATUS_MEMBER] = {
-			CAUSE(CAUSE_RESTORE_MEMBER) | CAUSE(CAUSE_SUBSCRIPTION) | DIRECT,
-			"A nonmember becomes a member through cowork.restore_member(location_id, person_id) or a membership subscription that starts."
+			CAUSE(CAUSE_RESTORE_MEMBER) | CAUSE(CAUSE_INVITE_MEMBER) |
+			CAUSE(CAUSE_SUBSCRIPTION) | DIRECT,
+			"A nonmember becomes a member through cowork.restore_member(location_id, person_id), cowork.invite_member() or a membership subscription that starts."
 		},
 		[STATUS_REMOVED] = {
 			CAUSE(CAUSE_DELETE_NONMEMBER) | DIRECT,
@@ -104,8 +105,9 @@ static const TransitionRule transition_table[STATUS_COUNT][STATUS_COUNT] = {
 	},
 	[STATUS_REMOVED] = {
 		[STATUS_MEMBER] = {
-			CAUSE(CAUSE_RESTORE_MEMBER) | CAUSE(CAUSE_SUBSCRIPTION) | DIRECT,
-			"A removed customer becomes a member again through cowork.restore_member(location_id, person_id) or a membership subscription that starts."
+			CAUSE(CAUSE_RESTORE_MEMBER) | CAUSE(CAUSE_INVITE_MEMBER) |
+			CAUSE(CAUSE_SUBSCRIPTION) | DIRECT,
+			"A removed customer becomes a member again through cowork.restore_member(location_id, person_id), cowork.invite_member() or a membership subscription that starts."
 		},
 		[STATUS_NONMEMBER] = {
 			CAUSE(CAUSE_ACTION) | CAUSE(CAUSE_ADD_NONMEMBER) | DIRECT,
