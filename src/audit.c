@@ -93,6 +93,27 @@ default_text(const char *field)
 	return "false";
 }
 
+/*
+ * Whether a new row's column holds what an INSERT that does not name it
+ * gives (NULL, false, or the enum's first label 'individual'), without
+ * calling an output function: the common insert audits nothing.
+ */
+static bool
+at_default(HeapTuple tuple, TupleDesc tupdesc, int attnum)
+{
+	Form_pg_attribute att = TupleDescAttr(tupdesc, attnum - 1);
+	bool		isnull;
+	Datum		value = heap_getattr(tuple, attnum, tupdesc, &isnull);
+
+	if (isnull)
+		return att->atttypid != BOOLOID;
+	if (att->atttypid == BOOLOID)
+		return !DatumGetBool(value);
+	if (type_is_enum(att->atttypid))
+		return strcmp(CoworkEnumLabel(value), "individual") == 0;
+	return false;
+}
+
 /* Whether two nullable texts differ. */
 static bool
 texts_differ(const char *a, const char *b)
@@ -171,7 +192,7 @@ CoworkAuditCustomer(Relation rel, HeapTuple oldtuple, HeapTuple newtuple,
 
 		if (attnum <= 0)
 			continue;
-		/* Cheap test first: most updates change none of these. */
+		/* Cheap tests first: most changes touch none of these. */
 		if (oldtuple != NULL)
 		{
 			bool		oldnull;
@@ -184,6 +205,8 @@ CoworkAuditCustomer(Relation rel, HeapTuple oldtuple, HeapTuple newtuple,
 				(oldnull || datumIsEqual(oldd, newd, att->attbyval, att->attlen)))
 				continue;
 		}
+		else if (at_default(newtuple, tupdesc, attnum))
+			continue;
 		old_value = oldtuple ? field_text(oldtuple, tupdesc, attnum) :
 			default_text(audited_fields[i]);
 		new_value = field_text(newtuple, tupdesc, attnum);
