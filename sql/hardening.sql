@@ -139,6 +139,14 @@ ALTER TABLE app.codes ALTER COLUMN person TYPE bigint USING person::bigint;
 INSERT INTO app.codes VALUES (:loc, :tess, 3, 1);
 SELECT cowork.status_of(:loc, :tess) AS tess_after_code_3;
 
+-- The customer triggers, attached by hand to another table (only an owner
+-- could), are refused by the types of its columns, not misread.
+CREATE TABLE app.not_customers (location_id text, person_id text, status text, since text);
+CREATE TRIGGER misfit BEFORE INSERT ON app.not_customers FOR EACH ROW
+    EXECUTE FUNCTION cowork.customer_check_trigger();
+INSERT INTO app.not_customers VALUES ('1', '2', 'member', 'now');
+DROP TABLE app.not_customers;
+
 -- 6. Fields that decide what a customer may do change with a trace: is_admin
 -- and the other flags by direct UPDATE go to the audit; since cannot be
 -- set (it decides auto-removal).

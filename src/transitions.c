@@ -31,6 +31,7 @@
 #include "access/tableam.h"
 #include "access/xact.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "fmgr.h"
 #include "miscadmin.h"
@@ -41,6 +42,7 @@
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
+#include "utils/syscache.h"
 #include "utils/timestamp.h"
 
 #include "cowork.h"
@@ -212,6 +214,21 @@ CustomerStatusFromName(const char *name)
  * (invalidate_customer_relation), so a recreated extension is relearnt.
  */
 static Oid	status_oids[STATUS_COUNT];
+static Oid	status_type = InvalidOid;	/* cowork.customer_status; likewise */
+
+static void register_invalidation(void);
+
+/* The OID of type cowork.customer_status. */
+static Oid
+customer_status_type(void)
+{
+	register_invalidation();
+	if (!OidIsValid(status_type))
+		status_type = GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid,
+									  CStringGetDatum("customer_status"),
+									  ObjectIdGetDatum(get_namespace_oid("cowork", false)));
+	return status_type;
+}
 
 static CustomerStatus
 status_from_datum(Datum value)
@@ -254,10 +271,27 @@ customer_columns(Relation rel, CustomerColumns *cols)
 	cols->since = SPI_fnumber(tupdesc, "since");
 	cols->company_id = Max(SPI_fnumber(tupdesc, "company_id"), 0);
 	cols->suspended = Max(SPI_fnumber(tupdesc, "suspended"), 0);
+	/*
+	 * The triggers read these columns as bigint, the status enum and
+	 * timestamptz: a trigger attached by hand to another table (only the
+	 * owner may) is refused rather than misread.  Checked by type, not by
+	 * relation: under Citus the triggers fire on shards.
+	 */
 	if (cols->location_id <= 0 || cols->person_id <= 0 ||
-		cols->status <= 0 || cols->since <= 0)
-		elog(ERROR, "cowork: table \"%s\" is not a customer table",
-			 RelationGetRelationName(rel));
+		cols->status <= 0 || cols->since <= 0 ||
+		TupleDescAttr(tupdesc, cols->location_id - 1)->atttypid != INT8OID ||
+		TupleDescAttr(tupdesc, cols->person_id - 1)->atttypid != INT8OID ||
+		TupleDescAttr(tupdesc, cols->since - 1)->atttypid != TIMESTAMPTZOID ||
+		TupleDescAttr(tupdesc, cols->status - 1)->atttypid != customer_status_type() ||
+		(cols->company_id > 0 &&
+		 TupleDescAttr(tupdesc, cols->company_id - 1)->atttypid != INT8OID) ||
+		(cols->suspended > 0 &&
+		 TupleDescAttr(tupdesc, cols->suspended - 1)->atttypid != BOOLOID))
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("table \"%s\" is not a cowork customer table",
+						RelationGetRelationName(rel)),
+				 errdetail("The customer triggers of cowork act only on cowork.customer.")));
 }
 
 /* A column that the table declares NOT NULL, read as int64. */
@@ -540,22 +574,31 @@ invalidate_customer_relation(Datum arg, Oid relid)
 {
 	customer_relation.valid = false;
 	memset(status_oids, 0, sizeof(status_oids));
+	status_type = InvalidOid;
 }
 
-static CustomerRelation *
-customer_relation_info(void)
+/* Register invalidate_customer_relation once per backend. */
+static void
+register_invalidation(void)
 {
 	static bool registered = false;
-	Oid			nsp;
-	Relation	rel;
 
-	if (customer_relation.valid)
-		return &customer_relation;
 	if (!registered)
 	{
 		CacheRegisterRelcacheCallback(invalidate_customer_relation, (Datum) 0);
 		registered = true;
 	}
+}
+
+static CustomerRelation *
+customer_relation_info(void)
+{
+	Oid			nsp;
+	Relation	rel;
+
+	if (customer_relation.valid)
+		return &customer_relation;
+	register_invalidation();
 	nsp = get_namespace_oid("cowork", false);
 	customer_relation.relid = get_relname_relid("customer", nsp);
 	customer_relation.indexid = get_relname_relid("customer_pkey", nsp);
