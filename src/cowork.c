@@ -30,6 +30,9 @@
 
 PG_MODULE_MAGIC;
 
+/* The search_path of sections run with an owner's rights. */
+#define COWORK_SAFE_SEARCH_PATH "pg_catalog, pg_temp"
+
 /* SPI_connect, or raise. */
 void
 CoworkSPIConnect(void)
@@ -205,11 +208,21 @@ void
 CoworkSwitchUser(Oid role, CoworkUserSwitch *sw)
 {
 	GetUserIdAndSecContext(&sw->save_userid, &sw->save_sec_context);
+
+	/*
+	 * Already there (the event log written inside a status change that a
+	 * completed action makes with the same owner's rights): nothing to do.
+	 */
+	sw->nested = (sw->save_userid == role &&
+				  InSecurityRestrictedOperation() &&
+				  strcmp(namespace_search_path, COWORK_SAFE_SEARCH_PATH) == 0);
+	if (sw->nested)
+		return;
 	SetUserIdAndSecContext(role, sw->save_sec_context |
 						   SECURITY_LOCAL_USERID_CHANGE |
 						   SECURITY_RESTRICTED_OPERATION);
 	sw->save_nestlevel = NewGUCNestLevel();
-	(void) set_config_option("search_path", "pg_catalog, pg_temp",
+	(void) set_config_option("search_path", COWORK_SAFE_SEARCH_PATH,
 							 PGC_USERSET, PGC_S_SESSION,
 							 GUC_ACTION_SAVE, true, 0, false);
 }
@@ -218,6 +231,8 @@ CoworkSwitchUser(Oid role, CoworkUserSwitch *sw)
 void
 CoworkSwitchBack(const CoworkUserSwitch *sw)
 {
+	if (sw->nested)
+		return;
 	AtEOXact_GUC(false, sw->save_nestlevel);
 	SetUserIdAndSecContext(sw->save_userid, sw->save_sec_context);
 }

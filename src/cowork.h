@@ -147,6 +147,7 @@ typedef struct CoworkUserSwitch
 	Oid			save_userid;	/* the caller */
 	int			save_sec_context;
 	int			save_nestlevel; /* GUC nest level of the pinned search_path */
+	bool		nested;			/* already switched to that role: no-op */
 } CoworkUserSwitch;
 
 extern void CoworkSwitchUser(Oid role, CoworkUserSwitch *sw);
