@@ -134,6 +134,15 @@ COPY app.own_bookings FROM stdin;
 RESET ROLE;
 SELECT * FROM events WHERE location_id = 2 AND person_id = 102;
 
+-- 8. A connection Citus opened to a worker (known by its application_name)
+-- is no restore, whoever it runs as: the coordinator may send an INSERT ...
+-- SELECT's rows to the shards with COPY.
+SET application_name = 'citus_internal gpid=10000000001';
+COPY cowork.customer (location_id, person_id, status) FROM stdin;
+3	101	removed
+\.
+RESET application_name;
+
 SET client_min_messages = warning;
 DROP SCHEMA app CASCADE;
 DROP VIEW events;

@@ -25,6 +25,9 @@
  *	- the current user is the session's own, not one switched to by a
  *	  SECURITY DEFINER function or by cowork itself (CoworkSwitchUser), so
  *	  that nothing run on someone's behalf counts;
+ *	- the session is not one that Citus opened to a worker (whatever the
+ *	  coordinator sends a shard, COPY included, is the work of some other
+ *	  statement);
  *	- that user has the privileges of the owner of the trigger's table and
  *	  of the owner of cowork.customer: a superuser, or the role that created
  *	  the extension.
@@ -47,10 +50,20 @@
 #include "nodes/plannodes.h"
 #include "tcop/pquery.h"
 #include "utils/acl.h"
+#include "utils/guc.h"
 #include "utils/portal.h"
 #include "utils/rel.h"
 
 #include "cowork.h"
+
+/*
+ * The application_name of the connections Citus opens to run a statement's
+ * parts on the workers ("citus_internal gpid=...", and the rebalancer's,
+ * run_command_on_*'s and shard transfers' "citus_..."): Citus may load the
+ * rows of an INSERT ... SELECT into the shards with COPY, which is no
+ * restore.
+ */
+#define CITUS_CONNECTION_PREFIX "citus_"
 
 /*
  * The table the client's COPY ... FROM STDIN loads, or InvalidOid when the
@@ -102,6 +115,10 @@ CoworkRestoringRow(TriggerData *trigdata)
 			return false;
 	}
 	if (InSecurityRestrictedOperation() || InLocalUserIdChange())
+		return false;
+	if (application_name != NULL &&
+		strncmp(application_name, CITUS_CONNECTION_PREFIX,
+				strlen(CITUS_CONNECTION_PREFIX)) == 0)
 		return false;
 	return has_privs_of_role(user, rel->rd_rel->relowner) &&
 		has_privs_of_role(user, CoworkCustomerOwner());

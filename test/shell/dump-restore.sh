@@ -207,7 +207,8 @@ restore "pg_restore -j 2, cowork's data first" bash -c "
 restore "pg_dump | psql" \
     bash -c "pg_dump -d $src | psql -X -q -v ON_ERROR_STOP=1 -o /dev/null -d $dst"
 restore "schema, then --data-only" \
-    bash -c "pg_restore --schema-only -d $dst '$tmp/dump' && pg_restore --data-only -d $dst '$tmp/dump'"
+    bash -c "pg_restore --schema-only -d $dst '$tmp/dump' &&
+        pg_restore --data-only --single-transaction -d $dst '$tmp/dump'"
 
 # After the restore (the data-only one is the last): the sequences continue,
 # the rules are in force, the log is append-only even for a replica session.
