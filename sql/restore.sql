@@ -134,6 +134,17 @@ COPY app.own_bookings FROM stdin;
 RESET ROLE;
 SELECT * FROM events WHERE location_id = 2 AND person_id = 102;
 
+-- A partitioned tracked table: the trigger fires on the partition the
+-- COPY into the parent routes the row to; that is a restored row too.
+CREATE TABLE app.tickets (id bigint, loc bigint, person bigint, state text)
+    PARTITION BY LIST (loc);
+CREATE TABLE app.tickets_3 PARTITION OF app.tickets FOR VALUES IN (3);
+SELECT cowork.track_actions('app.tickets', 'event_ticket', 'loc', 'person', 'state', 'paid');
+COPY app.tickets FROM stdin;
+1	3	102	paid
+\.
+SELECT cowork.status_of(3, 102);
+
 -- 8. A connection Citus opened to a worker (known by its application_name)
 -- is no restore, whoever it runs as: the coordinator may send an INSERT ...
 -- SELECT's rows to the shards with COPY.

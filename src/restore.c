@@ -66,11 +66,11 @@
 #define CITUS_CONNECTION_PREFIX "citus_"
 
 /*
- * The table the client's COPY ... FROM STDIN loads, or InvalidOid when the
- * statement being run is something else.
+ * The table the client's COPY ... FROM STDIN loads, as it named it, or NULL
+ * when the statement being run is something else.
  */
-static Oid
-copy_from_stdin_target(void)
+static RangeVar *
+copy_from_stdin_relation(void)
 {
 	Portal		portal = ActivePortal;
 	PlannedStmt *pstmt;
@@ -78,16 +78,15 @@ copy_from_stdin_target(void)
 
 	if (portal == NULL || portal->commandTag != CMDTAG_COPY ||
 		list_length(portal->stmts) != 1)
-		return InvalidOid;
+		return NULL;
 	pstmt = linitial_node(PlannedStmt, portal->stmts);
 	if (pstmt->commandType != CMD_UTILITY || pstmt->utilityStmt == NULL ||
 		!IsA(pstmt->utilityStmt, CopyStmt))
-		return InvalidOid;
+		return NULL;
 	copy = (CopyStmt *) pstmt->utilityStmt;
-	if (!copy->is_from || copy->filename != NULL || copy->is_program ||
-		copy->relation == NULL)
-		return InvalidOid;
-	return RangeVarGetRelid(copy->relation, NoLock, true);
+	if (!copy->is_from || copy->filename != NULL || copy->is_program)
+		return NULL;
+	return copy->relation;
 }
 
 /*
@@ -99,27 +98,35 @@ CoworkRestoringRow(TriggerData *trigdata)
 {
 	Relation	rel = trigdata->tg_relation;
 	Oid			relid = RelationGetRelid(rel);
+	RangeVar   *loaded;
 	Oid			target;
 	Oid			user = GetUserId();
 
 	if (!TRIGGER_FIRED_BY_INSERT(trigdata->tg_event) ||
 		!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event))
 		return false;
-	target = copy_from_stdin_target();
-	if (!OidIsValid(target))
+	loaded = copy_from_stdin_relation();
+	if (loaded == NULL)
 		return false;
-	if (target != relid)
-	{
-		if (!rel->rd_rel->relispartition ||
-			!list_member_oid(get_partition_ancestors(relid), target))
-			return false;
-	}
+
+	/* Nothing run on someone's behalf, nor for Citus's coordinator. */
 	if (InSecurityRestrictedOperation() || InLocalUserIdChange())
 		return false;
 	if (application_name != NULL &&
 		strncmp(application_name, CITUS_CONNECTION_PREFIX,
 				strlen(CITUS_CONNECTION_PREFIX)) == 0)
 		return false;
+
+	/* This table (or its partitioned parent) is the one the COPY loads. */
+	target = RangeVarGetRelid(loaded, NoLock, true);
+	if (!OidIsValid(target))
+		return false;
+	if (target != relid &&
+		(!rel->rd_rel->relispartition ||
+		 !list_member_oid(get_partition_ancestors(relid), target)))
+		return false;
+
+	/* By a role that could switch the triggers off anyway. */
 	return has_privs_of_role(user, rel->rd_rel->relowner) &&
 		has_privs_of_role(user, CoworkCustomerOwner());
 }
