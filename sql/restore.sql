@@ -24,16 +24,16 @@ VALUES (101, 'ada@example.com', 'Ada'), (102, 'grace@example.com', 'Grace'),
        (103, 'linus@example.com', 'Linus'), (104, 'ken@example.com', 'Ken'),
        (105, 'barbara@example.com', 'Barbara');
 CREATE VIEW events AS
-SELECT location_id, person_id, from_status, to_status, reason
+SELECT location_id, person_id, from_status, to_status, reason, source, source_key
   FROM cowork.customer_event ORDER BY event_id;
 
 -- 1. The owner (a superuser here) loads customers, their log, actions and
--- subscriptions as they are: a customer created as removed, no new event,
--- a refunded action keeps its completion time and makes no customer, a
--- subscription is neither queued nor started.
-COPY cowork.customer (location_id, person_id, status, since) FROM stdin;
-1	101	removed	2024-01-01 00:00:00+00
-1	102	member	2024-02-01 00:00:00+00
+-- subscriptions as they are: a customer created as removed, since as given,
+-- no new event and no audit row; a refunded action keeps its completion
+-- time and makes no customer; a subscription is neither queued nor started.
+COPY cowork.customer (location_id, person_id, status, is_admin, since) FROM stdin;
+1	101	removed	f	2024-01-01 00:00:00+00
+1	102	member	t	2024-02-01 00:00:00+00
 \.
 COPY cowork.customer_event (location_id, event_id, person_id, from_status, to_status, reason, at, actor) FROM stdin;
 1	1	101	\N	nonmember	add_nonmember	2023-12-01 00:00:00+00	alice
@@ -41,8 +41,9 @@ COPY cowork.customer_event (location_id, event_id, person_id, from_status, to_st
 1	3	102	\N	member	invite_member	2024-02-01 00:00:00+00	alice
 \.
 SELECT pg_catalog.setval('cowork.customer_event_event_id_seq', 3, true);
-SELECT location_id, person_id, status, since FROM cowork.customer ORDER BY 1, 2;
+SELECT location_id, person_id, status, is_admin, since FROM cowork.customer ORDER BY 1, 2;
 SELECT * FROM events;
+SELECT count(*) AS audited FROM cowork.customer_audit;
 COPY cowork.action (location_id, action_id, person_id, kind, state, created_at, completed_at) FROM stdin;
 1	1	103	payment	cancelled	2024-03-01 00:00:00+00	2024-03-01 00:05:00+00
 1	2	104	room_booking	completed	2024-03-02 00:00:00+00	2024-03-02 00:00:00+00

@@ -6,7 +6,8 @@
 #   - a plain-format dump piped into psql;
 #   - a schema-only restore followed by pg_restore --data-only;
 #   - the ways 0.1.0 documented (session_replication_role = replica, and
-#     --data-only --disable-triggers with the event log's guards set back);
+#     --data-only --disable-triggers with the log's and audit's guards set
+#     back);
 # each compared with the dumped database table by table, row for row: every
 # table pg_dump keeps (read from pg_extension.extconfig, so a table added to
 # the dump later is compared without a change here), every sequence, the
@@ -27,7 +28,8 @@ trap '[ -n "${COWORK_KEEP_DUMP:-}" ] && cp "$tmp/src" "$COWORK_KEEP_DUMP"; rm -r
 drop_all
 q() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
 
-# The source: every status, every kind of event (suspensions too), companies
+# The source: every status, every kind of event, audit rows (suspensions,
+# admins, company managers, primary contacts), companies
 # and their invitations, subscriptions running, ended and handled by the
 # sweep, ended and still queued, starting later, credits granted, bought and
 # used, actions started, completed and cancelled after completing, and an
@@ -55,8 +57,7 @@ SELECT cowork.restore_member(1, 4);
 SELECT cowork.set_admin(1, 4);
 UPDATE cowork.customer SET status = 'member' WHERE location_id = 1 AND person_id = 2;
 UPDATE cowork.customer SET status = 'nonmember' WHERE location_id = 1 AND person_id = 2;
-INSERT INTO cowork.customer (location_id, person_id, status, since)
-VALUES (2, 4, 'nonmember', '2020-01-01');
+INSERT INTO cowork.customer (location_id, person_id, status) VALUES (2, 4, 'nonmember');
 SELECT cowork.invite_to_company(1, 1, 'Barbara L', 'barbara@example.com');
 SELECT cowork.invite_to_company(1, 1, 'Ken T', 'ken@example.com');
 SELECT cowork.invite_to_company(1, 1, 'Dennis R', 'dennis@example.com');
@@ -182,16 +183,22 @@ restore() {
 
 # The ways of 0.1.0 still give the same: triggers off for the whole restore
 # (superuser), and a data-only restore with --disable-triggers, which
-# re-enables every trigger as ENABLE and so needs the event log's guards set
-# back to ENABLE ALWAYS afterwards (docs/operations.md).
+# re-enables every trigger as ENABLE and so needs the guards of the event
+# log and the audit set back to ENABLE ALWAYS afterwards (docs/operations.md).
 restore "session_replication_role = replica" \
     env PGOPTIONS='-c session_replication_role=replica' pg_restore -d $dst "$tmp/dump"
 restore "--data-only --disable-triggers, guards set back" bash -c "
     pg_restore --schema-only -d $dst '$tmp/dump' &&
     pg_restore --data-only --disable-triggers -d $dst '$tmp/dump' &&
-    psql -X -q -v ON_ERROR_STOP=1 -d $dst -c 'ALTER TABLE cowork.customer_event
-        ENABLE ALWAYS TRIGGER customer_event_append_only,
-        ENABLE ALWAYS TRIGGER customer_event_no_truncate'"
+    psql -X -q -v ON_ERROR_STOP=1 -d $dst <<'SQL'
+ALTER TABLE cowork.customer_event
+    ENABLE ALWAYS TRIGGER customer_event_append_only,
+    ENABLE ALWAYS TRIGGER customer_event_no_truncate;
+ALTER TABLE cowork.customer_audit
+    ENABLE ALWAYS TRIGGER customer_audit_append_only,
+    ENABLE ALWAYS TRIGGER customer_audit_no_truncate;
+SQL
+"
 
 # The plain ways.
 restore "pg_restore" pg_restore -d $dst "$tmp/dump"
@@ -211,7 +218,8 @@ restore "schema, then --data-only" \
         pg_restore --data-only --single-transaction -d $dst '$tmp/dump'"
 
 # After the restore (the data-only one is the last): the sequences continue,
-# the rules are in force, the log is append-only even for a replica session.
+# the rules are in force, the log and the audit are append-only even for a
+# replica session.
 src_max=$(q -A -t -d $src -c "SELECT max(person_id) + 1, (SELECT max(event_id) + 1 FROM cowork.customer_event) FROM cowork.person")
 q -d $dst -c "SELECT cowork.add_nonmember(2, 'Niklaus W', 'niklaus@example.com')" >/dev/null
 got=$(q -A -t -d $dst -c "SELECT person_id, event_id FROM cowork.customer_event WHERE reason = 'add_nonmember' ORDER BY event_id DESC LIMIT 1")
@@ -223,12 +231,14 @@ if q -d $dst -c "UPDATE cowork.customer SET status = 'removed' WHERE location_id
     echo "FAIL: the transition rules are not in force after the restore"
     exit 1
 fi
-if PGOPTIONS='-c session_replication_role=replica' q -d $dst \
-        -c "DELETE FROM cowork.customer_event" 2>/dev/null; then
-    echo "FAIL: a replica session could delete from the restored event log"
-    exit 1
-fi
-echo "after restore: sequences continue, rules in force, the log append-only"
+for t in customer_event customer_audit; do
+    if PGOPTIONS='-c session_replication_role=replica' q -d $dst \
+            -c "DELETE FROM cowork.$t" 2>/dev/null; then
+        echo "FAIL: a replica session could delete from the restored cowork.$t"
+        exit 1
+    fi
+done
+echo "after restore: sequences continue, rules in force, log and audit append-only"
 
 # The sweep finds the same work in both: run it far ahead in each and
 # compare the resulting statuses.
