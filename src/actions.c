@@ -531,6 +531,8 @@ cowork_action_trigger(PG_FUNCTION_ARGS)
 		!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) ||
 		TRIGGER_FIRED_BY_DELETE(trigdata->tg_event))
 		elog(ERROR, "cowork_action_trigger: must fire AFTER INSERT OR UPDATE FOR EACH ROW");
+	if (CoworkRestoringRow(trigdata))
+		return PointerGetDatum(NULL);
 
 	info = action_trigger_info(trigdata);
 	tupdesc = RelationGetDescr(trigdata->tg_relation);
@@ -665,6 +667,8 @@ cowork_action_state_trigger(PG_FUNCTION_ARGS)
 		!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) ||
 		TRIGGER_FIRED_BY_DELETE(trigdata->tg_event))
 		elog(ERROR, "cowork_action_state_trigger: must fire BEFORE INSERT OR UPDATE FOR EACH ROW");
+	if (CoworkRestoringRow(trigdata))
+		return PointerGetDatum(trigdata->tg_trigtuple);
 
 	info = action_state_info(trigdata);
 	tupdesc = RelationGetDescr(trigdata->tg_relation);

@@ -126,6 +126,10 @@ extern void CoworkLockSubscriptions(int64 location_id, bool exclusive);
 /* email.c */
 extern char *CoworkNormalizeEmail(const char *email, bool missing_ok);
 
+/* restore.c */
+struct TriggerData;
+extern bool CoworkRestoringRow(struct TriggerData *trigdata);
+
 /* cowork.c */
 extern void CoworkSPIConnect(void);
 extern void CoworkSPIFinish(void);

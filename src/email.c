@@ -376,6 +376,8 @@ cowork_person_trigger(PG_FUNCTION_ARGS)
 		!(TRIGGER_FIRED_BY_INSERT(trigdata->tg_event) ||
 		  TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event)))
 		elog(ERROR, "cowork_person_trigger: must fire BEFORE INSERT OR UPDATE FOR EACH ROW");
+	if (CoworkRestoringRow(trigdata))
+		return PointerGetDatum(trigdata->tg_trigtuple);
 
 	rel = trigdata->tg_relation;
 	tupdesc = RelationGetDescr(rel);

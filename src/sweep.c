@@ -259,6 +259,8 @@ cowork_subscription_check_trigger(PG_FUNCTION_ARGS)
 		!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) ||
 		TRIGGER_FIRED_BY_DELETE(trigdata->tg_event))
 		elog(ERROR, "cowork_subscription_check_trigger: must fire BEFORE INSERT OR UPDATE FOR EACH ROW");
+	if (CoworkRestoringRow(trigdata))
+		return PointerGetDatum(trigdata->tg_trigtuple);
 
 	tupdesc = RelationGetDescr(trigdata->tg_relation);
 	start_done_att = SPI_fnumber(tupdesc, "start_processed_at");
@@ -334,6 +336,8 @@ cowork_subscription_trigger(PG_FUNCTION_ARGS)
 		!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) ||
 		TRIGGER_FIRED_BY_DELETE(trigdata->tg_event))
 		elog(ERROR, "cowork_subscription_trigger: must fire AFTER INSERT OR UPDATE FOR EACH ROW");
+	if (CoworkRestoringRow(trigdata))
+		return PointerGetDatum(NULL);
 
 	tupdesc = RelationGetDescr(trigdata->tg_relation);
 	row = TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event) ?

@@ -464,6 +464,8 @@ cowork_customer_check_trigger(PG_FUNCTION_ARGS)
 	if (!TRIGGER_FIRED_BEFORE(trigdata->tg_event) ||
 		!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event))
 		elog(ERROR, "cowork_customer_check_trigger: must fire BEFORE ... FOR EACH ROW");
+	if (CoworkRestoringRow(trigdata))
+		return PointerGetDatum(trigdata->tg_trigtuple);
 
 	tupdesc = RelationGetDescr(trigdata->tg_relation);
 	customer_columns(trigdata->tg_relation, &cols);
@@ -701,6 +703,8 @@ cowork_customer_event_trigger(PG_FUNCTION_ARGS)
 		!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) ||
 		TRIGGER_FIRED_BY_DELETE(trigdata->tg_event))
 		elog(ERROR, "cowork_customer_event_trigger: must fire AFTER INSERT OR UPDATE FOR EACH ROW");
+	if (CoworkRestoringRow(trigdata))
+		return PointerGetDatum(NULL);
 
 	tupdesc = RelationGetDescr(trigdata->tg_relation);
 	customer_columns(trigdata->tg_relation, &cols);
