@@ -100,6 +100,23 @@ CREATE TABLE fuzz_app.tracked (order_id bigserial PRIMARY KEY, location_id bigin
 SELECT cowork.track_actions('fuzz_app.tracked', 'shop_order', 'location_id', 'person_id', 'state', 'paid');
 INSERT INTO fuzz_app.tracked (location_id, person_id, state)
 VALUES (fuzz.id('loc'), fuzz.id('lead'), 'open'), (fuzz.id('loc'), fuzz.id('member'), 'paid');
+-- Tracked tables of the other column types track_actions takes: smaller
+-- integers, char(n), a domain, an enum, varchar; one partitioned.
+CREATE TABLE fuzz_app.tracked_small (id serial PRIMARY KEY, location_id integer, person_id smallint,
+                                     state character(8));
+SELECT cowork.track_actions('fuzz_app.tracked_small', 'payment', 'location_id', 'person_id', 'state', 'paid');
+CREATE DOMAIN fuzz_app.location_ref AS bigint CHECK (VALUE > 0);
+CREATE TYPE fuzz_app.order_state AS ENUM ('open', 'paid', 'void');
+CREATE TABLE fuzz_app.tracked_enum (location_id fuzz_app.location_ref, person_id integer,
+                                    state fuzz_app.order_state);
+SELECT cowork.track_actions('fuzz_app.tracked_enum', 'event_ticket', 'location_id', 'person_id', 'state', 'paid');
+CREATE TABLE fuzz_app.tracked_part (location_id bigint, person_id bigint, state varchar(10))
+    PARTITION BY LIST (location_id);
+CREATE TABLE fuzz_app.tracked_part_default PARTITION OF fuzz_app.tracked_part DEFAULT;
+SELECT cowork.track_actions('fuzz_app.tracked_part', 'desk_booking', 'location_id', 'person_id', 'state', 'paid');
+INSERT INTO fuzz_app.tracked_small (location_id, person_id, state) VALUES (fuzz.id('loc'), fuzz.id('lead'), 'open');
+INSERT INTO fuzz_app.tracked_enum VALUES (fuzz.id('loc'), fuzz.id('lead'), 'open');
+INSERT INTO fuzz_app.tracked_part VALUES (fuzz.id('loc'), fuzz.id('lead'), 'open');
 CREATE TABLE fuzz_app.part (location_id bigint, person_id bigint, state text) PARTITION BY LIST (location_id);
 CREATE TABLE fuzz_app.part_1 PARTITION OF fuzz_app.part DEFAULT;
 CREATE VIEW fuzz_app.booking_view AS SELECT * FROM fuzz_app.booking;
@@ -124,4 +141,8 @@ ALTER TABLE fuzz_app.booking OWNER TO regress_fuzz_app;
 ALTER TABLE fuzz_app.tracked OWNER TO regress_fuzz_app;
 ALTER TABLE fuzz_app.part OWNER TO regress_fuzz_app;
 ALTER TABLE fuzz_app.typed OWNER TO regress_fuzz_app;
+ALTER TABLE fuzz_app.tracked_small OWNER TO regress_fuzz_app;
+ALTER TABLE fuzz_app.tracked_enum OWNER TO regress_fuzz_app;
+ALTER TABLE fuzz_app.tracked_part OWNER TO regress_fuzz_app;
+GRANT USAGE ON ALL SEQUENCES IN SCHEMA fuzz_app TO regress_fuzz_app;
 ALTER VIEW fuzz_app.booking_view OWNER TO regress_fuzz_app;

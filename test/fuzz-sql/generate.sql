@@ -15,12 +15,15 @@
 -- Each function and procedure of the cowork schema gets: the all-sane call,
 -- the call with its defaults left out, each other sane value of each
 -- argument, each hostile value of each argument (the others sane), and the
--- all-NULL call.  Each table and view of the schema gets: an INSERT and an
--- UPDATE of every row per hostile value of each column (the other columns
--- sane or default), the all-NULL INSERT and UPDATE, copies of its rows with
--- and without ON CONFLICT, DELETE and TRUNCATE.  Each statement runs in a
--- subtransaction that is always rolled back (fuzz.run), so every call sees
--- the same data set.
+-- all-NULL call.  Each table and view of the schema, and each application
+-- table track_actions attached (dataset.sql has one of each column type it
+-- takes), gets: an INSERT and an UPDATE of every row per hostile value of
+-- each column (the other columns sane or default), the all-NULL INSERT and
+-- UPDATE, copies of its rows with and without ON CONFLICT, DELETE and
+-- TRUNCATE; then each successful UPDATE again, followed by the functions
+-- that read its table (fuzz.probe).  Each statement runs in a
+-- subtransaction that is always rolled back (fuzz.run_one), so every call
+-- sees the same data set.
 SET client_min_messages = warning;
 
 CREATE TABLE fuzz.hostile (
@@ -57,6 +60,8 @@ INSERT INTO fuzz.hostile (type, label, expr) VALUES
     ('bigint', 'NULL', 'NULL'), ('bigint', '0', '0'), ('bigint', '-1', '-1'),
     ('bigint', 'int4 max', '2147483647'), ('bigint', 'int4 max + 1', '2147483648'),
     ('bigint', 'int8 max', '9223372036854775807'), ('bigint', 'int8 min', '-9223372036854775808'),
+    ('smallint', 'NULL', 'NULL'), ('smallint', '0', '0'), ('smallint', '-1', '-1'),
+    ('smallint', 'int2 max', '32767'), ('smallint', 'int2 min', '-32768'),
     ('integer', 'NULL', 'NULL'), ('integer', '0', '0'), ('integer', '-1', '-1'),
     ('integer', 'int4 max', '2147483647'), ('integer', 'int4 min', '-2147483648'),
     ('boolean', 'NULL', 'NULL'), ('boolean', 'true', 'true'), ('boolean', 'false', 'false'),
@@ -107,6 +112,10 @@ INSERT INTO fuzz.hostile (type, label, expr) VALUES
     ('name', 'system column tableoid', $$'tableoid'$$),
     ('name', 'quotes', $$'a"b''c'$$), ('name', 'control characters', $$E'\t\n'$$),
     ('name', 'another column', $$'note'$$), ('name', 'key column', $$'booking_id'$$);
+INSERT INTO fuzz.hostile (type, label, expr)
+SELECT t, h.label, h.expr FROM fuzz.hostile h,
+       unnest(ARRAY['character'::regtype, 'character varying']) AS t
+ WHERE h.type = 'text'::regtype AND h.arg IS NULL ORDER BY t, h.ord;
 -- Hostile values for arguments (and columns) of a given name.
 INSERT INTO fuzz.hostile (type, arg, label, expr) VALUES
     ('text', 'email', 'no domain', $$'mia@'$$), ('text', 'email', 'two @', $$'a@b@example.com'$$),
@@ -203,6 +212,13 @@ INSERT INTO fuzz.sane (scope, arg, label, expr, is_default) VALUES
     ('credit_entry', 'reason', 'grant', $$'grant'$$, true),
     ('customer_event', 'reason', 'import', $$'import'$$, true),
     ('invitation', 'email', 'new', $$'new.invitee@example.com'$$, true);
+-- The tracked application tables: a completing row of a new person.
+INSERT INTO fuzz.sane (scope, arg, label, expr, is_default)
+SELECT t, v.arg, v.label, v.expr, true
+  FROM unnest(ARRAY['tracked', 'tracked_small', 'tracked_enum', 'tracked_part']) AS t,
+       (VALUES ('person_id', 'fresh', fuzz.id('fresh')::text),
+               ('location_id', 'loc', fuzz.id('loc')::text),
+               ('state', 'paid', $$'paid'$$)) AS v(arg, label, expr);
 -- The sane value of a type when no name matches.
 INSERT INTO fuzz.type_sane VALUES
     ('bigint', '1'), ('integer', '1'), ('boolean', 'false'), ('numeric', '1'),
@@ -214,6 +230,8 @@ CREATE FUNCTION fuzz.hostile_values(t regtype, argname text)
 RETURNS TABLE (label text, expr text)
 LANGUAGE plpgsql AS $$
 BEGIN
+    -- A domain: the values of its base type (its CHECK refuses some).
+    SELECT coalesce(nullif(typbasetype, 0), oid) INTO t FROM pg_type WHERE oid = t;
     IF EXISTS (SELECT FROM pg_type WHERE oid = t AND typtype = 'e') THEN
         RETURN QUERY
             SELECT 'NULL', 'NULL'
@@ -251,8 +269,10 @@ BEGIN
                (SELECT FROM fuzz.sane d WHERE d.scope = '*' AND d.arg = argname AND d.is_default))
          ORDER BY s.is_default DESC, s.ord;
     IF FOUND THEN RETURN; END IF;
-    -- An argument whose name has sane values but no default (kind): the
-    -- type decides the default, the named values are alternatives.
+    -- An argument whose name has sane values but no default: the type
+    -- (the base type of a domain) decides the default, the named values
+    -- are alternatives.
+    SELECT coalesce(nullif(typbasetype, 0), oid) INTO t FROM pg_type WHERE oid = t;
     RETURN QUERY
         SELECT 'type default', ts.expr, true FROM fuzz.type_sane ts WHERE ts.type = t;
     IF NOT FOUND THEN
@@ -269,9 +289,15 @@ BEGIN
          WHERE s.scope = '*' AND s.arg = argname ORDER BY s.ord;
 END $$;
 
--- fuzz.value(expr, type): the expression as an argument of that type.
+-- fuzz.value(expr, type): the expression as an argument of that type
+-- (char(n) and varchar(n) columns get text, which the assignment checks
+-- against the length, where a cast would cut it).
 CREATE FUNCTION fuzz.value(expr text, t regtype) RETURNS text
-LANGUAGE sql IMMUTABLE AS $$ SELECT format('(%s)::%s', expr, format_type(t, NULL)) $$;
+LANGUAGE sql STABLE AS $$
+    SELECT format('(%s)::%s', expr,
+                  CASE WHEN t IN ('character'::regtype, 'character varying'::regtype) THEN 'text'
+                       ELSE format_type(t, NULL) END)
+$$;
 
 -- Every call of every function and procedure of the cowork schema.
 CREATE FUNCTION fuzz.generate_calls(pass text, procedures_only boolean DEFAULT false) RETURNS bigint
@@ -376,9 +402,10 @@ DECLARE
 BEGIN
     FOR r IN
         SELECT cl.oid, cl.relname::text AS name, cl.relkind
-          FROM pg_class cl WHERE cl.relnamespace = 'cowork'::regnamespace
-           AND cl.relkind IN ('r', 'p', 'v')
-         ORDER BY cl.relname
+          FROM pg_class cl
+         WHERE (cl.relnamespace = 'cowork'::regnamespace AND cl.relkind IN ('r', 'p', 'v'))
+            OR cl.oid IN (SELECT source FROM cowork.tracked_actions)
+         ORDER BY cl.relnamespace::regnamespace::text, cl.relname
     LOOP
         rel := r.oid::regclass::text;
         all_cols := ARRAY(SELECT quote_ident(a.attname) FROM pg_attribute a

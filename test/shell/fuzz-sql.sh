@@ -6,8 +6,9 @@
 # strings, NaN and infinite numerics, infinite and extreme timestamps,
 # every enum label, odd regclass and name values), one argument at a time
 # (the others sane), plus the all-sane and all-NULL calls; and INSERT,
-# UPDATE, DELETE and TRUNCATE of every table and view of the schema with
-# hostile values column by column.  They run on the data set of
+# UPDATE, DELETE and TRUNCATE of every table and view of the schema, and of
+# the application tables track_actions attached, with hostile values column
+# by column.  They run on the data set of
 # test/fuzz-sql/dataset.sql, each in a subtransaction rolled back afterwards
 # (fuzz.run), in three passes:
 #   owner     as the superuser that owns the extension
@@ -225,4 +226,13 @@ if grep -E 'WARNING' "$work/messages" >/dev/null 2>&1; then
     fi
 fi
 [ "$failed" -eq 0 ] && echo "no internal error, no dead backend"
+# One line for make test (scripts/test.sh shows "summary:" lines).
+q -A -t -c "WITH c AS (SELECT CASE WHEN sqlstate ~ '^[0-9A-Z]{5}$' THEN left(sqlstate, 2)
+                                   ELSE sqlstate END AS class FROM fuzz.call)
+            SELECT 'summary: ' || (SELECT count(*) FROM c) || ' calls in ' || ($(date +%s) - $started_at)
+                   || ' s; by SQLSTATE class: '
+                   || (SELECT string_agg(class || ' ' || n, ', ' ORDER BY class)
+                         FROM (SELECT class, count(*) AS n FROM c GROUP BY class) AS g)
+                   || (SELECT CASE WHEN count(*) > 0 THEN ' (' || count(*) || ' known failures)' ELSE '' END
+                         FROM fuzz.call WHERE $excused)"
 exit "$failed"
