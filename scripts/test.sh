@@ -101,6 +101,8 @@ for t in test/shell/*.sh; do
     [ -f "$t" ] || continue
     if bash "$t" >/tmp/cowork-shell.$$.log 2>&1; then
         echo "test $(basename "$t" .sh) ... ok"; sh_ok=$((sh_ok + 1))
+        # A passing test's own summary lines ("summary: ...") are shown too.
+        sed -n 's/^summary: /    /p' /tmp/cowork-shell.$$.log
     else
         echo "test $(basename "$t" .sh) ... FAILED"; sh_bad=$((sh_bad + 1))
         sed 's/^/    /' /tmp/cowork-shell.$$.log

@@ -127,6 +127,20 @@ UPDATE cowork.company SET auto_approve_members = false WHERE company_id = :acme;
 SELECT cowork.invite_to_company(:d, :gil, 'Mia', 'mia@example.com') AS inv5 \gset
 SELECT cowork.approve_invitation(:inv5);
 SELECT reason FROM cowork.customer_events WHERE person_id IN (:ivy, :nat) AND reason LIKE '%invitation%' ORDER BY event_id;
+-- An invitation's address written by direct UPDATE, not normalised: the
+-- approval still finds the person (it looked for the raw address forever,
+-- eating memory, before; the timeout keeps a regression from hanging).
+SELECT cowork.add_nonmember(:d, 'Pat Plain', 'pat@example.com') AS pat \gset
+SELECT cowork.invite_to_company(:d, :cal, 'Pat Plain', 'pat@example.com') AS inv6 \gset
+UPDATE cowork.invitation SET email = '  PAT@Example.COM ' WHERE invitation_id = :inv6;
+UPDATE cowork.invitation SET email = 'not an address' WHERE invitation_id = :inv1;
+SET statement_timeout = '10s';
+SELECT cowork.approve_invitation(:inv6) = :pat AS same_person;
+UPDATE cowork.invitation SET status = 'pending' WHERE invitation_id = :inv1;
+SELECT cowork.approve_invitation(:inv1);
+RESET statement_timeout;
+SELECT cowork.status_of(:d, :pat) AS pat_status, count(*) AS pat_people
+  FROM cowork.person WHERE email LIKE '%pat@example.com%';
 
 -- Credits and day passes: granted, bought and used by members only; the
 -- company's balance when the company shares it; never below zero.

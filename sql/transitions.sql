@@ -71,6 +71,35 @@ UPDATE cowork.customer SET person_id = :rita WHERE person_id = :noah;
 DELETE FROM cowork.customer WHERE person_id = :noah;
 SELECT count(*) AS customers FROM cowork.customer;
 
+-- A NULL key or status, by INSERT or UPDATE: the NOT NULL constraint's
+-- 23502, as for any table (the trigger leaves the row to it), not an
+-- internal error; nothing written.  (Terse: the failing row has a time.)
+\set VERBOSITY terse
+INSERT INTO cowork.customer (location_id, person_id, status) VALUES (NULL, :rita, 'nonmember');
+\echo :SQLSTATE
+INSERT INTO cowork.customer (location_id, person_id, status) VALUES (:loc, NULL, 'nonmember');
+\echo :SQLSTATE
+INSERT INTO cowork.customer (location_id, person_id, status) VALUES (:loc, :rita, NULL);
+\echo :SQLSTATE
+UPDATE cowork.customer SET location_id = NULL WHERE person_id = :noah;
+\echo :SQLSTATE
+UPDATE cowork.customer SET person_id = NULL, status = 'removed' WHERE person_id = :noah;
+\echo :SQLSTATE
+UPDATE cowork.customer SET status = NULL WHERE person_id = :noah;
+\echo :SQLSTATE
+INSERT INTO cowork.customer (location_id, person_id, status) VALUES (:loc, :noah, 'member')
+    ON CONFLICT (location_id, person_id) DO UPDATE SET person_id = NULL;
+\echo :SQLSTATE
+-- Without the constraint (a DBA dropped it), the trigger says the same.
+BEGIN;
+ALTER TABLE cowork.customer ALTER COLUMN status DROP NOT NULL;
+UPDATE cowork.customer SET status = NULL WHERE person_id = :noah;
+\echo :SQLSTATE
+ROLLBACK;
+\set VERBOSITY default
+SELECT count(*) AS customers, count(*) FILTER (WHERE person_id = :rita) AS rita_rows
+  FROM cowork.customer;
+
 -- The functions: each takes only the edges the table gives it.
 SELECT cowork.add_nonmember(:loc, 'Mia Member', 'm@example.com');       -- nonmember already: nothing
 SELECT cowork.add_nonmember(:loc, 'Noah', 'n@example.com');             -- member: refused

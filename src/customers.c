@@ -95,10 +95,13 @@ cowork_create_location(PG_FUNCTION_ARGS)
 }
 
 /*
- * The id of the person with this (normalised) email, creating them with
- * full_name and phone when new (an existing person keeps their name and
- * phone).  Safe against a concurrent insert of the same email: the loser of
- * the race waits for the winner and then reads its row.
+ * The id of the person with this email, creating them with full_name and
+ * phone when new (an existing person keeps their name and phone).  The
+ * email is normalised here, whatever the caller passes (an invitation's
+ * address is a column anyone with UPDATE on cowork.invitation may write):
+ * the look-up must find what the person trigger stores.  Safe against a
+ * concurrent insert of the same email: the loser of the race waits for the
+ * winner and then reads its row.
  */
 int64
 CoworkFindOrCreatePerson(const char *email, const char *full_name,
@@ -111,6 +114,7 @@ CoworkFindOrCreatePerson(const char *email, const char *full_name,
 	char		nulls[3] = {' ', ' ', ' '};
 	bool		isnull;
 
+	email = CoworkNormalizeEmail(email, false);
 	values[0] = CStringGetTextDatum(email);
 	if (full_name == NULL)
 		nulls[1] = 'n';
@@ -133,9 +137,14 @@ CoworkFindOrCreatePerson(const char *email, const char *full_name,
 
 	/*
 	 * Look first, so that a known email costs one index probe and burns no
-	 * sequence value; insert only when it is new.
+	 * sequence value; insert only when it is new.  An insert that found the
+	 * email taken waited for the transaction that took it, whose row the
+	 * next look sees (READ COMMITTED; REPEATABLE READ raises 40001 in the
+	 * insert instead).  A second miss takes another concurrent change, or a
+	 * trigger of the operator's that rewrites the address: 40001 then, never
+	 * a loop.
 	 */
-	for (;;)
+	for (int attempt = 0; attempt < 2; attempt++)
 	{
 		if (CoworkExecute(select_plan, values, NULL, SPI_OK_SELECT, 1) == 1 ||
 			CoworkExecute(insert_plan, values, nulls,
@@ -143,9 +152,14 @@ CoworkFindOrCreatePerson(const char *email, const char *full_name,
 			return DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
 											   SPI_tuptable->tupdesc, 1,
 											   &isnull));
-		/* Inserted concurrently: look again (READ COMMITTED sees it now). */
 		CHECK_FOR_INTERRUPTS();
 	}
+	ereport(ERROR,
+			(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+			 errmsg("could not find or create the person with email \"%s\"", email),
+			 errdetail("Inserting the address found it taken, but no row with it is visible."),
+			 errhint("Retry the transaction; if it fails again, check the triggers of cowork.person.")));
+	return 0;					/* keep compiler quiet */
 }
 
 /*

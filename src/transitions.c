@@ -294,15 +294,53 @@ customer_columns(Relation rel, CustomerColumns *cols)
 				 errdetail("The customer triggers of cowork act only on cowork.customer.")));
 }
 
-/* A column that the table declares NOT NULL, read as int64. */
+/*
+ * Raise 23502 for a NULL in a column the triggers need, in the words of
+ * core's NOT NULL check (for a table that has lost that constraint).
+ */
+static void
+null_column_error(Relation rel, int attnum)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_NOT_NULL_VIOLATION),
+			 errmsg("null value in column \"%s\" of relation \"%s\" violates not-null constraint",
+					NameStr(TupleDescAttr(RelationGetDescr(rel), attnum - 1)->attname),
+					RelationGetRelationName(rel)),
+			 errtablecol(rel, attnum)));
+}
+
+/*
+ * Whether the new row has a NULL key or status that a NOT NULL constraint
+ * of the table will reject: the constraints are checked after the BEFORE
+ * triggers, so the trigger leaves the row to them (core's message, with the
+ * failing row).  A NULL in a column without the constraint is 23502 here.
+ */
+static bool
+null_for_constraint(HeapTuple tuple, Relation rel, const CustomerColumns *cols)
+{
+	TupleDesc	tupdesc = RelationGetDescr(rel);
+	int			atts[3] = {cols->location_id, cols->person_id, cols->status};
+
+	for (int i = 0; i < lengthof(atts); i++)
+	{
+		if (!heap_attisnull(tuple, atts[i], tupdesc))
+			continue;
+		if (TupleDescAttr(tupdesc, atts[i] - 1)->attnotnull)
+			return true;
+		null_column_error(rel, atts[i]);
+	}
+	return false;
+}
+
+/* A key column of a customer row, read as int64. */
 static int64
-int64_column(HeapTuple tuple, TupleDesc tupdesc, int attnum)
+int64_column(HeapTuple tuple, Relation rel, int attnum)
 {
 	bool		isnull;
-	Datum		value = SPI_getbinval(tuple, tupdesc, attnum, &isnull);
+	Datum		value = SPI_getbinval(tuple, RelationGetDescr(rel), attnum, &isnull);
 
 	if (isnull)
-		elog(ERROR, "cowork: unexpected NULL in column %d", attnum);
+		null_column_error(rel, attnum);
 	return DatumGetInt64(value);
 }
 
@@ -319,16 +357,15 @@ company_column(HeapTuple tuple, TupleDesc tupdesc, const CustomerColumns *cols)
 	return isnull ? 0 : DatumGetInt64(value);
 }
 
+/* The status column of a customer row. */
 static CustomerStatus
-status_column(HeapTuple tuple, TupleDesc tupdesc, int attnum)
+status_column(HeapTuple tuple, Relation rel, int attnum)
 {
 	bool		isnull;
-	Datum		value = SPI_getbinval(tuple, tupdesc, attnum, &isnull);
+	Datum		value = SPI_getbinval(tuple, RelationGetDescr(rel), attnum, &isnull);
 
 	if (isnull)
-		ereport(ERROR,
-				(errcode(ERRCODE_NOT_NULL_VIOLATION),
-				 errmsg("customer status must not be null")));
+		null_column_error(rel, attnum);
 	return status_from_datum(value);
 }
 
@@ -447,6 +484,7 @@ Datum
 cowork_customer_check_trigger(PG_FUNCTION_ARGS)
 {
 	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+	Relation	rel;
 	TupleDesc	tupdesc;
 	CustomerColumns cols;
 	HeapTuple	newtuple;
@@ -467,8 +505,9 @@ cowork_customer_check_trigger(PG_FUNCTION_ARGS)
 	if (CoworkRestoringRow(trigdata))
 		return PointerGetDatum(trigdata->tg_trigtuple);
 
-	tupdesc = RelationGetDescr(trigdata->tg_relation);
-	customer_columns(trigdata->tg_relation, &cols);
+	rel = trigdata->tg_relation;
+	tupdesc = RelationGetDescr(rel);
+	customer_columns(rel, &cols);
 
 	if (TRIGGER_FIRED_BY_DELETE(trigdata->tg_event))
 	{
@@ -477,17 +516,19 @@ cowork_customer_check_trigger(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("customer rows are never deleted (person %lld at location %lld)",
-						(long long) int64_column(old, tupdesc, cols.person_id),
-						(long long) int64_column(old, tupdesc, cols.location_id)),
+						(long long) int64_column(old, rel, cols.person_id),
+						(long long) int64_column(old, rel, cols.location_id)),
 				 errdetail("A removed customer keeps their row, with status removed, so that their history stays."),
 				 errhint("Use cowork.remove_member() and cowork.delete_nonmember().")));
 	}
 
 	is_insert = TRIGGER_FIRED_BY_INSERT(trigdata->tg_event);
 	newtuple = is_insert ? trigdata->tg_trigtuple : trigdata->tg_newtuple;
-	location_id = int64_column(newtuple, tupdesc, cols.location_id);
-	person_id = int64_column(newtuple, tupdesc, cols.person_id);
-	to = status_column(newtuple, tupdesc, cols.status);
+	if (null_for_constraint(newtuple, rel, &cols))
+		return PointerGetDatum(newtuple);
+	location_id = int64_column(newtuple, rel, cols.location_id);
+	person_id = int64_column(newtuple, rel, cols.person_id);
+	to = status_column(newtuple, rel, cols.status);
 
 	if (is_insert)
 	{
@@ -507,16 +548,16 @@ cowork_customer_check_trigger(PG_FUNCTION_ARGS)
 	{
 		HeapTuple	old = trigdata->tg_trigtuple;
 
-		if (int64_column(old, tupdesc, cols.location_id) != location_id ||
-			int64_column(old, tupdesc, cols.person_id) != person_id)
+		if (int64_column(old, rel, cols.location_id) != location_id ||
+			int64_column(old, rel, cols.person_id) != person_id)
 			ereport(ERROR,
 					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 					 errmsg("location_id and person_id of a customer cannot change"),
 					 errdetail("Person %lld at location %lld is one customer; their history belongs to that pair.",
-							   (long long) int64_column(old, tupdesc, cols.person_id),
-							   (long long) int64_column(old, tupdesc, cols.location_id)),
+							   (long long) int64_column(old, rel, cols.person_id),
+							   (long long) int64_column(old, rel, cols.location_id)),
 					 errhint("Add the person at the other location instead.")));
-		from = status_column(old, tupdesc, cols.status);
+		from = status_column(old, rel, cols.status);
 		if (from == to)
 		{
 			/* No transition: "since" stays what the rules made it. */
@@ -683,6 +724,7 @@ Datum
 cowork_customer_event_trigger(PG_FUNCTION_ARGS)
 {
 	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+	Relation	rel;
 	TupleDesc	tupdesc;
 	CustomerColumns cols;
 	HeapTuple	newtuple;
@@ -706,17 +748,18 @@ cowork_customer_event_trigger(PG_FUNCTION_ARGS)
 	if (CoworkRestoringRow(trigdata))
 		return PointerGetDatum(NULL);
 
-	tupdesc = RelationGetDescr(trigdata->tg_relation);
-	customer_columns(trigdata->tg_relation, &cols);
+	rel = trigdata->tg_relation;
+	tupdesc = RelationGetDescr(rel);
+	customer_columns(rel, &cols);
 
 	is_insert = TRIGGER_FIRED_BY_INSERT(trigdata->tg_event);
 	newtuple = is_insert ? trigdata->tg_trigtuple : trigdata->tg_newtuple;
 	oldtuple = is_insert ? NULL : trigdata->tg_trigtuple;
-	to = status_column(newtuple, tupdesc, cols.status);
-	from = is_insert ? STATUS_NONE : status_column(oldtuple, tupdesc, cols.status);
+	to = status_column(newtuple, rel, cols.status);
+	from = is_insert ? STATUS_NONE : status_column(oldtuple, rel, cols.status);
 
-	location_id = int64_column(newtuple, tupdesc, cols.location_id);
-	person_id = int64_column(newtuple, tupdesc, cols.person_id);
+	location_id = int64_column(newtuple, rel, cols.location_id);
+	person_id = int64_column(newtuple, rel, cols.person_id);
 	cause = cause_for(location_id, person_id, company_column(newtuple, tupdesc, &cols),
 					  is_insert, &detail, &actor);
 	reason = detail ? psprintf("%s:%s", cause_names[cause], detail) :
