@@ -141,6 +141,17 @@ SELECT p.email, c.status FROM cowork.person p LEFT JOIN cowork.customer c USING 
 SELECT source, state_column, completed_value FROM cowork.tracked_actions
  WHERE source::text IN ('app.invoices', 'app.rentals', 'app.passes') ORDER BY source::text;
 
+-- A partitioned table, attached at its parent: its partitions' rows count,
+-- and the events name the table that was attached.
+CREATE TABLE app.visits (id bigint, loc bigint, person bigint, state text, PRIMARY KEY (id, loc))
+    PARTITION BY LIST (loc);
+CREATE TABLE app.visits_default PARTITION OF app.visits DEFAULT;
+SELECT cowork.track_actions('app.visits', 'desk_booking', 'loc', 'person', 'state', 'checked_in');
+INSERT INTO cowork.person (email, full_name) VALUES ('visit@example.com', 'Vic Visit');
+INSERT INTO app.visits SELECT 1, :loc, person_id, 'checked_in' FROM cowork.person WHERE email = 'visit@example.com';
+SELECT e.reason, e.source, e.source_key FROM cowork.customer_events e
+  JOIN cowork.person p USING (person_id) WHERE p.email = 'visit@example.com';
+
 -- Who may attach: EXECUTE on cowork.action_trigger(), granted by a DBA.
 -- Who completes a booking needs no right on cowork's tables, and is the
 -- event's actor.

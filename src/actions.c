@@ -46,6 +46,7 @@
 #include "access/htup_details.h"
 #include "access/relation.h"
 #include "catalog/namespace.h"
+#include "catalog/partition.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_enum.h"
 #include "catalog/pg_type.h"
@@ -212,11 +213,11 @@ is_cowork_action(Relation rel)
 
 /*
  * Whether the trigger's arguments 0-5 are those track_actions() recorded
- * for rel; the registry is read with its owner's rights (callers may not
- * read it).
+ * for the table relid; the registry is read with its owner's rights
+ * (callers may not read it).
  */
 static bool
-registered_source(Relation rel, char **args)
+registered_as(Oid relid, char **args)
 {
 	static SPIPlanPtr plan = NULL;
 	Oid			argtypes[2] = {TEXTOID, TEXTOID};
@@ -224,8 +225,8 @@ registered_source(Relation rel, char **args)
 	CoworkUserSwitch sw;
 	bool		found = false;
 
-	values[0] = CStringGetTextDatum(get_namespace_name(RelationGetNamespace(rel)));
-	values[1] = CStringGetTextDatum(RelationGetRelationName(rel));
+	values[0] = CStringGetTextDatum(get_namespace_name(get_rel_namespace(relid)));
+	values[1] = CStringGetTextDatum(get_rel_name(relid));
 	CoworkSPIConnect();
 	CoworkSwitchUser(CoworkTableOwner("tracked_source"), &sw);
 	CoworkPlan(&plan,
@@ -250,6 +251,31 @@ registered_source(Relation rel, char **args)
 	CoworkSwitchBack(&sw);
 	CoworkSPIFinish();
 	return found;
+}
+
+/*
+ * The tracked table the trigger acts for: rel itself, or, for a partition
+ * (whose trigger was cloned from its parent's), the ancestor that
+ * track_actions() attached; InvalidOid when none was recorded with these
+ * arguments.
+ */
+static Oid
+registered_source(Relation rel, char **args)
+{
+	List	   *ancestors;
+	ListCell   *lc;
+
+	if (registered_as(RelationGetRelid(rel), args))
+		return RelationGetRelid(rel);
+	if (!rel->rd_rel->relispartition)
+		return InvalidOid;
+	ancestors = get_partition_ancestors(RelationGetRelid(rel));
+	foreach(lc, ancestors)
+	{
+		if (registered_as(lfirst_oid(lc), args))
+			return lfirst_oid(lc);
+	}
+	return InvalidOid;
 }
 
 /*
@@ -347,6 +373,7 @@ action_trigger_info(TriggerData *trigdata)
 	char	  **args = trigger->tgargs;
 	Oid			state_type;
 	Oid			kind_type;
+	Oid			source = RelationGetRelid(rel);
 	MemoryContext oldcxt;
 
 	if (info->valid)
@@ -366,7 +393,7 @@ action_trigger_info(TriggerData *trigdata)
 	else if (RelationGetNamespace(rel) == get_namespace_oid("cowork", false))
 		refuse_unregistered(rel, trigger, "the table belongs to cowork");
 	else if (strcmp(trigger->tgname, TRACK_TRIGGER_NAME) != 0 ||
-			 !registered_source(rel, args))
+			 !OidIsValid(source = registered_source(rel, args)))
 		refuse_unregistered(rel, trigger,
 							"the table and arguments are not in cowork.tracked_source");
 
@@ -430,8 +457,8 @@ action_trigger_info(TriggerData *trigdata)
 	}
 	info->kind = MemoryContextStrdup(CacheMemoryContext, args[0]);
 	info->source = MemoryContextStrdup(CacheMemoryContext,
-									   quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
-																  RelationGetRelationName(rel)));
+									   quote_qualified_identifier(get_namespace_name(get_rel_namespace(source)),
+																  get_rel_name(source)));
 	info->valid = true;
 	return info;
 }
