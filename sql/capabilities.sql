@@ -95,6 +95,11 @@ SELECT p.full_name, c.customer_type, c.is_company_manager
   FROM cowork.customer c JOIN cowork.person p USING (person_id)
  WHERE c.location_id = :d AND c.company_id = :acme ORDER BY p.full_name;
 SELECT primary_contact_id = :gil AS gil_is_contact FROM cowork.company WHERE company_id = :acme;
+SELECT cowork.set_primary_contact(:d, 999999, :gil);
+SELECT cowork.set_primary_contact(:h, :acme, :gil);
+-- One contact per company: the unique index refuses a second, also by a
+-- direct UPDATE.
+UPDATE cowork.customer SET customer_type = 'company' WHERE location_id = :d AND person_id = :cal;
 
 -- Invitations: a company member invites, an administrator decides.
 SELECT cowork.invite_to_company(:d, :cal, 'Ivy Invited', ' IVY@example.com ') AS inv1 \gset
@@ -141,6 +146,20 @@ SELECT cowork.approve_invitation(:inv1);
 RESET statement_timeout;
 SELECT cowork.status_of(:d, :pat) AS pat_status, count(*) AS pat_people
   FROM cowork.person WHERE email LIKE '%pat@example.com%';
+-- A primary contact who moves to another company is an individual there:
+-- Globex keeps its own contact.
+SELECT cowork.set_primary_contact(:d, :globex, :mia);
+SELECT cowork.invite_member(:d, 'Gil', 'gil@example.com', company_id => :globex) = :gil AS gil_moved;
+SELECT p.full_name, co.name AS company, c.customer_type
+  FROM cowork.customer c JOIN cowork.person p USING (person_id)
+  JOIN cowork.company co ON co.location_id = c.location_id AND co.company_id = c.company_id
+ WHERE c.location_id = :d AND c.person_id IN (:gil, :mia) ORDER BY p.full_name;
+-- The audit names the function behind each change of a company role, or
+-- the invitation behind a join.
+SELECT p.full_name, a.field, a.old_value, a.new_value, a.reason
+  FROM cowork.customer_audit a JOIN cowork.person p USING (person_id)
+ WHERE a.location_id = :d AND a.field IN ('is_company_manager', 'customer_type', 'company_id', 'is_admin')
+ ORDER BY a.audit_id;
 
 -- Credits and day passes: granted, bought and used by members only; the
 -- company's balance when the company shares it; never below zero.
@@ -167,3 +186,68 @@ SELECT owner_kind, kind, amount, reason, person_id = :cal AS by_cal
   FROM cowork.credit_entry ORDER BY entry_id;
 SELECT owner_kind, kind, balance FROM cowork.credit_balance ORDER BY owner_kind, kind;
 UPDATE cowork.credit_balance SET balance = -1 WHERE owner_kind = 'person';
+
+-- Amounts are finite numbers above zero, at most 9999999999.99, in
+-- hundredths, in every credit function (22023, naming the amount); 5 is
+-- kept as 5.00.  NaN was the worst: it compares above every number, so a
+-- NaN balance let every use succeed.
+CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+    EXECUTE sql;
+    RETURN 'ok';
+EXCEPTION WHEN OTHERS THEN
+    RETURN SQLSTATE || ': ' || SQLERRM;
+END $$;
+SELECT call, pg_temp.try(format('SELECT cowork.%s', call)) AS result FROM (VALUES
+    (format('buy_credits(%s, %s, %L)', :d, :cal, 'NaN')),
+    (format('buy_credits(%s, %s, %L)', :d, :cal, 'Infinity')),
+    (format('buy_credits(%s, %s, %L)', :d, :cal, '-Infinity')),
+    (format('use_credits(%s, %s, %L)', :d, :cal, 'NaN')),
+    (format('use_credits(%s, %s, %L, %L)', :d, :cal, 'Infinity', 'day_passes')),
+    (format('grant_credits(%s, %s, %L)', :d, :cal, 'NaN')),
+    (format('grant_company_credits(%s, %s, %L)', :d, :acme, 'Infinity')),
+    (format('grant_company_credits(%s, %s, %L)', :d, :acme, 'NaN')),
+    (format('buy_credits(%s, %s, 1.005)', :d, :cal)),
+    (format('use_credits(%s, %s, 0.001)', :d, :cal)),
+    (format('grant_credits(%s, %s, 0.125)', :d, :cal)),
+    (format('grant_company_credits(%s, %s, 10000000000)', :d, :acme)),
+    (format('buy_credits(%s, %s, 0)', :d, :cal))
+  ) AS t(call);
+SELECT cowork.buy_credits(:d, :cal, 1.50) AS cal_bought;
+SELECT cowork.buy_credits(:d, :cal, 1.500) AS cal_bought;
+SELECT cowork.use_credits(:d, :cal, 0.25) AS paid_by;
+SELECT cowork.credit_balance(:d, :cal) AS cal_left;
+SELECT cowork.grant_credits(:d, :cal, 9999999999.99) > 0 AS largest_amount;
+-- Nothing refused was written: the ledger holds numbers in hundredths.
+SELECT count(*) AS entries,
+       count(*) FILTER (WHERE amount = 'NaN' OR abs(amount) = 'Infinity'
+                           OR amount <> round(amount, 2)) AS odd_entries
+  FROM cowork.credit_entry;
+-- The tables refuse them however written (balance >= 0 lets NaN through).
+\set VERBOSITY terse
+UPDATE cowork.credit_balance SET balance = 'NaN' WHERE owner_kind = 'company';
+UPDATE cowork.credit_balance SET balance = 'Infinity' WHERE owner_kind = 'company';
+UPDATE cowork.credit_balance SET balance = 0.001 WHERE owner_kind = 'company';
+INSERT INTO cowork.credit_entry (location_id, owner_kind, owner_id, kind, amount, reason)
+VALUES (:d, 'company', :acme, 'credits', 'NaN', 'forged');
+INSERT INTO cowork.credit_entry (location_id, owner_kind, owner_id, kind, amount, reason)
+VALUES (:d, 'company', :acme, 'credits', '-Infinity', 'forged');
+INSERT INTO cowork.credit_entry (location_id, owner_kind, owner_id, kind, amount, reason)
+VALUES (:d, 'company', :acme, 'credits', 0.001, 'forged');
+\set VERBOSITY default
+
+-- The ledger names the role that called the function, not the ledger's
+-- owner whose rights wrote the entry.
+CREATE ROLE regress_frontdesk;
+GRANT USAGE ON SCHEMA cowork TO regress_frontdesk;
+GRANT SELECT, INSERT, UPDATE ON cowork.customer, cowork.company TO regress_frontdesk;
+GRANT SELECT ON ALL TABLES IN SCHEMA cowork TO regress_frontdesk;
+SET ROLE regress_frontdesk;
+SELECT cowork.buy_credits(:d, :cal, 2) > 0 AS bought,
+       cowork.use_credits(:d, :cal, 1) AS paid_by,
+       cowork.grant_company_credits(:d, :acme, 3) > 0 AS granted;
+RESET ROLE;
+SELECT reason, amount, actor FROM cowork.credit_entry ORDER BY entry_id DESC LIMIT 3;
+REVOKE ALL ON ALL TABLES IN SCHEMA cowork FROM regress_frontdesk;
+REVOKE ALL ON SCHEMA cowork FROM regress_frontdesk;
+DROP ROLE regress_frontdesk;

@@ -194,3 +194,122 @@ COMMENT ON FUNCTION @extschema@.track_actions(regclass, @extschema@.action_kind,
 'Attaches cowork.action_trigger() to an application table and records it in cowork.tracked_source, so that its rows drive statuses as cowork.action does; checks the columns (the state column may be of any type with equality, completed_value is read with its type); calling it again replaces the attachment';
 COMMENT ON FUNCTION @extschema@.untrack_actions(regclass) IS
 'Detaches what track_actions() attached and removes it from cowork.tracked_source; false when the table was not tracked';
+
+--------------------------------------------------------------------------
+-- Companies and credits: one primary contact per company; credit amounts
+-- finite and in hundredths; the ledger names the caller.
+--------------------------------------------------------------------------
+
+-- A company has one primary contact.  0.1.0 could leave two (concurrent
+-- set_primary_contact calls, or a contact moved to another company by
+-- invite_member): keep the one cowork.company.primary_contact_id names (else
+-- the lowest person_id) and make the others individuals again.  The second
+-- run finds nothing to change.
+UPDATE @extschema@.customer AS c
+   SET customer_type = 'individual'
+  FROM (SELECT x.location_id, x.person_id,
+               pg_catalog.row_number() OVER (
+                   PARTITION BY x.location_id, x.company_id
+                   ORDER BY (x.person_id OPERATOR(pg_catalog.=) co.primary_contact_id) IS TRUE DESC,
+                            x.person_id) AS rank
+          FROM @extschema@.customer AS x
+          LEFT JOIN @extschema@.company AS co
+            ON co.location_id OPERATOR(pg_catalog.=) x.location_id
+           AND co.company_id OPERATOR(pg_catalog.=) x.company_id
+         WHERE x.customer_type OPERATOR(pg_catalog.=) 'company'
+           AND x.company_id IS NOT NULL) AS extra
+ WHERE extra.rank OPERATOR(pg_catalog.>) 1
+   AND c.location_id OPERATOR(pg_catalog.=) extra.location_id
+   AND c.person_id OPERATOR(pg_catalog.=) extra.person_id;
+CREATE UNIQUE INDEX IF NOT EXISTS customer_company_contact_key
+    ON @extschema@.customer (location_id, company_id)
+    WHERE customer_type = 'company';
+COMMENT ON INDEX @extschema@.customer_company_contact_key IS
+'A company has one primary contact: one customer of customer_type company per company';
+
+-- Credit amounts are finite and in hundredths.  0.1.0 accepted NaN, the
+-- infinities and any number of decimals; such rows cannot be corrected
+-- automatically (a NaN balance let every use succeed), so the upgrade stops
+-- and names them: docs/operations.md, "Upgrading to 0.2.0", says how to
+-- correct them before running ALTER EXTENSION cowork UPDATE again.
+DO $$
+DECLARE
+    bad_balances bigint;
+    bad_entries  bigint;
+BEGIN
+    SELECT pg_catalog.count(*) INTO bad_balances FROM @extschema@.credit_balance
+     WHERE NOT (balance OPERATOR(pg_catalog.<) 'Infinity'::pg_catalog.numeric
+                AND balance OPERATOR(pg_catalog.=) pg_catalog.round(balance, 2));
+    SELECT pg_catalog.count(*) INTO bad_entries FROM @extschema@.credit_entry
+     WHERE NOT (amount OPERATOR(pg_catalog.>) '-Infinity'::pg_catalog.numeric
+                AND amount OPERATOR(pg_catalog.<) 'Infinity'::pg_catalog.numeric
+                AND amount OPERATOR(pg_catalog.=) pg_catalog.round(amount, 2));
+    IF bad_balances OPERATOR(pg_catalog.>) 0 OR bad_entries OPERATOR(pg_catalog.>) 0 THEN
+        RAISE EXCEPTION 'cowork 0.2.0 needs credit amounts that are finite numbers with at most 2 decimal places'
+            USING ERRCODE = '55000',
+                  DETAIL = pg_catalog.format('%s rows of cowork.credit_balance and %s rows of cowork.credit_entry are NaN, infinite or finer than hundredths.',
+                                             bad_balances, bad_entries),
+                  HINT = 'Correct those rows (docs/operations.md, "Upgrading to 0.2.0"), then run ALTER EXTENSION cowork UPDATE again.';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint
+                    WHERE conrelid OPERATOR(pg_catalog.=) '@extschema@.credit_balance'::pg_catalog.regclass
+                      AND conname OPERATOR(pg_catalog.=) 'credit_balance_finite') THEN
+        ALTER TABLE @extschema@.credit_balance
+            ADD CONSTRAINT credit_balance_finite CHECK (balance < 'Infinity'::numeric);
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint
+                    WHERE conrelid OPERATOR(pg_catalog.=) '@extschema@.credit_balance'::pg_catalog.regclass
+                      AND conname OPERATOR(pg_catalog.=) 'credit_balance_hundredths') THEN
+        ALTER TABLE @extschema@.credit_balance
+            ADD CONSTRAINT credit_balance_hundredths CHECK (balance = pg_catalog.round(balance, 2));
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint
+                    WHERE conrelid OPERATOR(pg_catalog.=) '@extschema@.credit_entry'::pg_catalog.regclass
+                      AND conname OPERATOR(pg_catalog.=) 'credit_entry_amount_finite') THEN
+        ALTER TABLE @extschema@.credit_entry
+            ADD CONSTRAINT credit_entry_amount_finite
+            CHECK (amount > '-Infinity'::numeric AND amount < 'Infinity'::numeric);
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint
+                    WHERE conrelid OPERATOR(pg_catalog.=) '@extschema@.credit_entry'::pg_catalog.regclass
+                      AND conname OPERATOR(pg_catalog.=) 'credit_entry_amount_hundredths') THEN
+        ALTER TABLE @extschema@.credit_entry
+            ADD CONSTRAINT credit_entry_amount_hundredths CHECK (amount = pg_catalog.round(amount, 2));
+    END IF;
+END $$;
+COMMENT ON CONSTRAINT credit_balance_finite ON @extschema@.credit_balance IS 'A balance is a number: neither NaN (which sorts above every number, so balance >= 0 lets it through) nor infinite';
+COMMENT ON CONSTRAINT credit_balance_hundredths ON @extschema@.credit_balance IS 'A balance has at most two decimal places';
+COMMENT ON CONSTRAINT credit_entry_amount_finite ON @extschema@.credit_entry IS 'An amount is a number: neither NaN (which sorts above every number) nor infinite';
+COMMENT ON CONSTRAINT credit_entry_amount_hundredths ON @extschema@.credit_entry IS 'An amount has at most two decimal places';
+COMMENT ON COLUMN @extschema@.credit_balance.balance IS 'What is left, zero or more, in hundredths';
+COMMENT ON COLUMN @extschema@.credit_entry.amount IS 'Positive for a grant or a purchase, negative for a use; in hundredths';
+COMMENT ON COLUMN @extschema@.credit_entry.actor IS 'The role that called the function that made the entry';
+
+-- A balance nobody has is 0.00, like every other balance.
+CREATE OR REPLACE FUNCTION @extschema@.credit_balance(location_id bigint, person_id bigint,
+                                          kind @extschema@.credit_kind DEFAULT 'credits')
+RETURNS numeric
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+    SELECT COALESCE((SELECT b.balance FROM @extschema@.credit_balance AS b
+                      WHERE b.location_id OPERATOR(pg_catalog.=) credit_balance.location_id
+                        AND b.owner_kind OPERATOR(pg_catalog.=) 'person'
+                        AND b.owner_id OPERATOR(pg_catalog.=) credit_balance.person_id
+                        AND b.kind OPERATOR(pg_catalog.=) credit_balance.kind), 0.00);
+END;
+COMMENT ON FUNCTION @extschema@.credit_balance(bigint, bigint, @extschema@.credit_kind) IS
+'A person''s own balance of credits or day passes at the location, 0.00 when they have none';
+
+CREATE OR REPLACE FUNCTION @extschema@.company_credit_balance(location_id bigint, company_id bigint,
+                                                  kind @extschema@.credit_kind DEFAULT 'credits')
+RETURNS numeric
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+    SELECT COALESCE((SELECT b.balance FROM @extschema@.credit_balance AS b
+                      WHERE b.location_id OPERATOR(pg_catalog.=) company_credit_balance.location_id
+                        AND b.owner_kind OPERATOR(pg_catalog.=) 'company'
+                        AND b.owner_id OPERATOR(pg_catalog.=) company_credit_balance.company_id
+                        AND b.kind OPERATOR(pg_catalog.=) company_credit_balance.kind), 0.00);
+END;
+COMMENT ON FUNCTION @extschema@.company_credit_balance(bigint, bigint, @extschema@.credit_kind) IS
+'A company''s balance of credits or day passes at the location, 0.00 when it has none';

@@ -60,53 +60,84 @@ static const struct
 	[CAP_INVITE_USERS] = {"invite_users", true, false, NEEDS_COMPANY},
 };
 
-/* A customer's standing at a location, as capabilities see it. */
-typedef struct Standing
+/* The columns every standing query selects, in standing_from_row's order. */
+#define STANDING_COLUMNS \
+	"SELECT status::pg_catalog.text, suspended, is_admin, is_company_manager, company_id" \
+	" FROM cowork.customer WHERE location_id OPERATOR(pg_catalog.=) $1" \
+	" AND person_id OPERATOR(pg_catalog.=) $2"
+
+/* The standing in the first row of SPI_tuptable. */
+static CustomerStanding
+standing_from_row(void)
 {
-	CustomerStatus status;		/* STATUS_NONE: not a customer there */
-	bool		suspended;
-	bool		is_admin;
-	bool		is_company_manager;
-	int64		company_id;		/* 0: no company */
-} Standing;
+	HeapTuple	row = SPI_tuptable->vals[0];
+	TupleDesc	desc = SPI_tuptable->tupdesc;
+	CustomerStanding st;
+	bool		isnull;
+	Datum		company;
 
-/*
- * The standing of (location_id, person_id); raises P0002 when the location
- * does not exist.  The caller is connected to SPI.
- */
-static Standing
-standing_of(int64 location_id, int64 person_id, bool anonymous)
+	st.status = CustomerStatusFromName(SPI_getvalue(row, desc, 1));
+	st.suspended = DatumGetBool(SPI_getbinval(row, desc, 2, &isnull));
+	st.is_admin = DatumGetBool(SPI_getbinval(row, desc, 3, &isnull));
+	st.is_company_manager = DatumGetBool(SPI_getbinval(row, desc, 4, &isnull));
+	company = SPI_getbinval(row, desc, 5, &isnull);
+	st.company_id = isnull ? 0 : DatumGetInt64(company);
+	return st;
+}
+
+/* The standing of no customer; raises P0002 when the location does not exist. */
+static CustomerStanding
+no_standing(int64 location_id)
 {
-	static SPIPlanPtr plan = NULL;
-	Standing	st = {STATUS_NONE, false, false, false, 0};
+	CustomerStanding st = {STATUS_NONE, false, false, false, 0};
 
-	if (!anonymous)
-	{
-		if (CoworkExecuteKey(&plan,
-							 "SELECT status::pg_catalog.text, suspended, is_admin, is_company_manager, company_id"
-							 " FROM cowork.customer WHERE location_id OPERATOR(pg_catalog.=) $1"
-							 " AND person_id OPERATOR(pg_catalog.=) $2",
-							 location_id, person_id, SPI_OK_SELECT, 1) == 1)
-		{
-			HeapTuple	row = SPI_tuptable->vals[0];
-			TupleDesc	desc = SPI_tuptable->tupdesc;
-			bool		isnull;
-			Datum		company;
-
-			st.status = CustomerStatusFromName(SPI_getvalue(row, desc, 1));
-			st.suspended = DatumGetBool(SPI_getbinval(row, desc, 2, &isnull));
-			st.is_admin = DatumGetBool(SPI_getbinval(row, desc, 3, &isnull));
-			st.is_company_manager = DatumGetBool(SPI_getbinval(row, desc, 4, &isnull));
-			company = SPI_getbinval(row, desc, 5, &isnull);
-			st.company_id = isnull ? 0 : DatumGetInt64(company);
-			return st;
-		}
-	}
 	if (CoworkLocationName(location_id) == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_NO_DATA_FOUND),
 				 errmsg("location %lld does not exist", (long long) location_id)));
 	return st;
+}
+
+/*
+ * The standing of (location_id, person_id), read without a lock (for the
+ * answers of can and can_view); raises P0002 when the location does not
+ * exist.  The caller is connected to SPI.
+ */
+static CustomerStanding
+standing_of(int64 location_id, int64 person_id, bool anonymous)
+{
+	static SPIPlanPtr plan = NULL;
+
+	if (!anonymous &&
+		CoworkExecuteKey(&plan, STANDING_COLUMNS,
+						 location_id, person_id, SPI_OK_SELECT, 1) == 1)
+		return standing_from_row();
+	return no_standing(location_id);
+}
+
+/*
+ * Lock the customer row of (location_id, person_id) and return the standing
+ * it holds: the latest committed one, since a lock waits for a concurrent
+ * change of the row and then reads its result.  Checks made on it hold until
+ * the transaction ends, as far as that lock keeps others from changing the
+ * row.  STATUS_NONE when there is no such customer (customers are never
+ * deleted, so a row found stays); P0002 when the location does not exist.
+ * The caller is connected to SPI.
+ */
+CustomerStanding
+CoworkLockCustomer(int64 location_id, int64 person_id, CustomerLock lock)
+{
+	static SPIPlanPtr plans[CUSTOMER_LOCK_COUNT] = {NULL};
+	static const char *const statements[CUSTOMER_LOCK_COUNT] = {
+		[CUSTOMER_LOCK_SHARE] = STANDING_COLUMNS " FOR SHARE",
+		[CUSTOMER_LOCK_NO_KEY_UPDATE] = STANDING_COLUMNS " FOR NO KEY UPDATE",
+		[CUSTOMER_LOCK_UPDATE] = STANDING_COLUMNS " FOR UPDATE",
+	};
+
+	if (CoworkExecuteKey(&plans[lock], statements[lock],
+						 location_id, person_id, SPI_OK_SELECT, 1) == 1)
+		return standing_from_row();
+	return no_standing(location_id);
 }
 
 /* The capability named name; 22023 listing the valid names otherwise. */
@@ -131,8 +162,8 @@ capability_from_name(const char *name)
 }
 
 /* The rule itself: whether a standing has a capability. */
-static bool
-standing_can(const Standing *st, Capability cap)
+bool
+CoworkStandingCan(const CustomerStanding *st, Capability cap)
 {
 	bool		by_status;
 
@@ -157,18 +188,6 @@ standing_can(const Standing *st, Capability cap)
 	}
 }
 
-/*
- * Whether the person has the capability at the location.  The caller is
- * connected to SPI.
- */
-bool
-CoworkCan(int64 location_id, int64 person_id, Capability cap)
-{
-	Standing	st = standing_of(location_id, person_id, false);
-
-	return standing_can(&st, cap);
-}
-
 /* The name of a capability. */
 const char *
 CoworkCapabilityName(Capability cap)
@@ -182,7 +201,7 @@ cowork_can(PG_FUNCTION_ARGS)
 {
 	static const char *const argnames[] = {"location_id"};
 	Capability	cap;
-	Standing	st;
+	CustomerStanding st;
 
 	CoworkRequireArgs(fcinfo, argnames, 1);
 	if (PG_ARGISNULL(2))
@@ -195,7 +214,7 @@ cowork_can(PG_FUNCTION_ARGS)
 	st = standing_of(PG_GETARG_INT64(0), PG_ARGISNULL(1) ? 0 : PG_GETARG_INT64(1),
 					 PG_ARGISNULL(1));
 	CoworkSPIFinish();
-	PG_RETURN_BOOL(standing_can(&st, cap));
+	PG_RETURN_BOOL(CoworkStandingCan(&st, cap));
 }
 
 /* Whether the person is a member, not suspended, elsewhere in the network. */
@@ -222,7 +241,7 @@ cowork_can_view(PG_FUNCTION_ARGS)
 {
 	static const char *const argnames[] = {"location_id"};
 	char	   *level;
-	Standing	st;
+	CustomerStanding st;
 	bool		result;
 
 	CoworkRequireArgs(fcinfo, argnames, 1);
@@ -255,27 +274,35 @@ cowork_can_view(PG_FUNCTION_ARGS)
 
 /*
  * Run an UPDATE of one customer's flags ($1 location, $2 person, $3 the
- * value) and return the rows it changed.  The caller is connected to SPI.
+ * value) and return the rows it changed; the audit names reason (the
+ * function) for the change.  The caller is connected to SPI.
  */
 static int
 update_customer_flag(SPIPlanPtr *cache, const char *sql, int64 location_id,
-					 int64 person_id, bool value)
+					 int64 person_id, bool value, const char *reason)
 {
 	Oid			argtypes[3] = {INT8OID, INT8OID, BOOLOID};
 	Datum		values[3];
+	int			changed;
 
 	values[0] = Int64GetDatum(location_id);
 	values[1] = Int64GetDatum(person_id);
 	values[2] = BoolGetDatum(value);
 	CoworkPlan(cache, sql, 3, argtypes);
-	return CoworkExecute(*cache, values, NULL, SPI_OK_UPDATE, 0);
+	CoworkAuditBegin(location_id, person_id, reason);
+	changed = CoworkExecute(*cache, values, NULL, SPI_OK_UPDATE, 0);
+	CoworkAuditEnd();
+	return changed;
 }
 
-/* Raise P0002 unless (location_id, person_id) is a customer. */
-static Standing
-require_customer(int64 location_id, int64 person_id)
+/*
+ * Lock the customer row of (location_id, person_id) and return its standing;
+ * P0002 when there is no such customer.
+ */
+static CustomerStanding
+lock_customer(int64 location_id, int64 person_id, CustomerLock lock)
 {
-	Standing	st = standing_of(location_id, person_id, false);
+	CustomerStanding st = CoworkLockCustomer(location_id, person_id, lock);
 
 	if (st.status == STATUS_NONE)
 		ereport(ERROR,
@@ -285,23 +312,25 @@ require_customer(int64 location_id, int64 person_id)
 	return st;
 }
 
-/* The company a customer belongs to at a location, 0 for none. */
-int64
-CoworkCompanyOf(int64 location_id, int64 person_id)
-{
-	return standing_of(location_id, person_id, false).company_id;
-}
-
-/* Raise P0002 unless (location_id, person_id) is a customer. */
+/*
+ * Raise P0002 unless (location_id, person_id) is a customer.  Needs no lock:
+ * customer rows are never deleted.
+ */
 void
 CoworkRequireCustomer(int64 location_id, int64 person_id)
 {
-	(void) require_customer(location_id, person_id);
+	if (standing_of(location_id, person_id, false).status == STATUS_NONE)
+		ereport(ERROR,
+				(errcode(ERRCODE_NO_DATA_FOUND),
+				 errmsg("person %lld is not a customer at location %lld",
+						(long long) person_id, (long long) location_id)));
 }
 
 /*
  * suspend(location_id, person_id): a member keeps the status and loses
- * every capability; the customer trigger logs it.
+ * every capability; the customer trigger logs it.  The row is locked before
+ * the status is read, so a concurrent status change is waited for and its
+ * result judged: a member removed meanwhile is not suspended.
  */
 Datum
 cowork_suspend(PG_FUNCTION_ARGS)
@@ -310,13 +339,13 @@ cowork_suspend(PG_FUNCTION_ARGS)
 	static SPIPlanPtr plan = NULL;
 	int64		location_id;
 	int64		person_id;
-	Standing	st;
+	CustomerStanding st;
 
 	CoworkRequireArgs(fcinfo, argnames, 2);
 	location_id = PG_GETARG_INT64(0);
 	person_id = PG_GETARG_INT64(1);
 	CoworkSPIConnect();
-	st = require_customer(location_id, person_id);
+	st = lock_customer(location_id, person_id, CUSTOMER_LOCK_NO_KEY_UPDATE);
 	if (st.status != STATUS_MEMBER)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
@@ -327,7 +356,7 @@ cowork_suspend(PG_FUNCTION_ARGS)
 						 "UPDATE cowork.customer SET suspended = $3"
 						 " WHERE location_id OPERATOR(pg_catalog.=) $1"
 						 " AND person_id OPERATOR(pg_catalog.=) $2 AND NOT suspended",
-						 location_id, person_id, true);
+						 location_id, person_id, true, "suspend");
 	CoworkSPIFinish();
 	PG_RETURN_VOID();
 }
@@ -341,27 +370,31 @@ cowork_unsuspend(PG_FUNCTION_ARGS)
 
 	CoworkRequireArgs(fcinfo, argnames, 2);
 	CoworkSPIConnect();
-	require_customer(PG_GETARG_INT64(0), PG_GETARG_INT64(1));
+	CoworkRequireCustomer(PG_GETARG_INT64(0), PG_GETARG_INT64(1));
 	update_customer_flag(&plan,
 						 "UPDATE cowork.customer SET suspended = $3"
 						 " WHERE location_id OPERATOR(pg_catalog.=) $1"
 						 " AND person_id OPERATOR(pg_catalog.=) $2 AND suspended",
-						 PG_GETARG_INT64(0), PG_GETARG_INT64(1), false);
+						 PG_GETARG_INT64(0), PG_GETARG_INT64(1), false, "unsuspend");
 	CoworkSPIFinish();
 	PG_RETURN_VOID();
 }
 
-/* set_company_manager(location_id, person_id, is_manager DEFAULT true). */
+/*
+ * set_company_manager(location_id, person_id, is_manager DEFAULT true).  The
+ * row is locked before the company is read, so a customer leaving their
+ * company meanwhile is not made a manager.
+ */
 Datum
 cowork_set_company_manager(PG_FUNCTION_ARGS)
 {
 	static const char *const argnames[] = {"location_id", "person_id", "is_manager"};
 	static SPIPlanPtr plan = NULL;
-	Standing	st;
+	CustomerStanding st;
 
 	CoworkRequireArgs(fcinfo, argnames, 3);
 	CoworkSPIConnect();
-	st = require_customer(PG_GETARG_INT64(0), PG_GETARG_INT64(1));
+	st = lock_customer(PG_GETARG_INT64(0), PG_GETARG_INT64(1), CUSTOMER_LOCK_NO_KEY_UPDATE);
 	if (st.company_id == 0 && PG_GETARG_BOOL(2))
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
@@ -372,12 +405,17 @@ cowork_set_company_manager(PG_FUNCTION_ARGS)
 						 "UPDATE cowork.customer SET is_company_manager = $3"
 						 " WHERE location_id OPERATOR(pg_catalog.=) $1"
 						 " AND person_id OPERATOR(pg_catalog.=) $2",
-						 PG_GETARG_INT64(0), PG_GETARG_INT64(1), PG_GETARG_BOOL(2));
+						 PG_GETARG_INT64(0), PG_GETARG_INT64(1), PG_GETARG_BOOL(2),
+						 "set_company_manager");
 	CoworkSPIFinish();
 	PG_RETURN_VOID();
 }
 
-/* set_admin(location_id, person_id, is_admin DEFAULT true). */
+/*
+ * set_admin(location_id, person_id, is_admin DEFAULT true).  Checks only that
+ * the customer exists, which no concurrent change can undo (customer rows
+ * are never deleted), so it needs no lock before the UPDATE.
+ */
 Datum
 cowork_set_admin(PG_FUNCTION_ARGS)
 {
@@ -386,55 +424,132 @@ cowork_set_admin(PG_FUNCTION_ARGS)
 
 	CoworkRequireArgs(fcinfo, argnames, 3);
 	CoworkSPIConnect();
-	require_customer(PG_GETARG_INT64(0), PG_GETARG_INT64(1));
+	CoworkRequireCustomer(PG_GETARG_INT64(0), PG_GETARG_INT64(1));
 	update_customer_flag(&plan,
 						 "UPDATE cowork.customer SET is_admin = $3"
 						 " WHERE location_id OPERATOR(pg_catalog.=) $1"
 						 " AND person_id OPERATOR(pg_catalog.=) $2",
-						 PG_GETARG_INT64(0), PG_GETARG_INT64(1), PG_GETARG_BOOL(2));
+						 PG_GETARG_INT64(0), PG_GETARG_INT64(1), PG_GETARG_BOOL(2),
+						 "set_admin");
 	CoworkSPIFinish();
 	PG_RETURN_VOID();
+}
+
+/*
+ * Lock the company row of (location_id, company_id) (FOR NO KEY UPDATE: it
+ * waits for another set_primary_contact of the company, not for customers
+ * joining it, whose foreign key check takes a key share lock); P0002 when
+ * there is no such company.
+ */
+static void
+lock_company(int64 location_id, int64 company_id)
+{
+	static SPIPlanPtr plan = NULL;
+
+	if (CoworkExecuteKey(&plan,
+						 "SELECT 1 FROM cowork.company"
+						 " WHERE location_id OPERATOR(pg_catalog.=) $1"
+						 " AND company_id OPERATOR(pg_catalog.=) $2 FOR NO KEY UPDATE",
+						 location_id, company_id, SPI_OK_SELECT, 1) == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_NO_DATA_FOUND),
+				 errmsg("company %lld does not exist at location %lld",
+						(long long) company_id, (long long) location_id)));
+}
+
+/*
+ * Set the customer_type of customer (location_id, person_id) to type, if it
+ * is not that already; the audit names set_primary_contact.
+ */
+static void
+set_customer_type(int64 location_id, int64 person_id, const char *type)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[3] = {INT8OID, INT8OID, TEXTOID};
+	Datum		values[3];
+
+	values[0] = Int64GetDatum(location_id);
+	values[1] = Int64GetDatum(person_id);
+	values[2] = CStringGetTextDatum(type);
+	CoworkPlan(&plan,
+			   "UPDATE cowork.customer SET customer_type = $3::cowork.customer_type"
+			   " WHERE location_id OPERATOR(pg_catalog.=) $1"
+			   " AND person_id OPERATOR(pg_catalog.=) $2"
+			   " AND customer_type OPERATOR(pg_catalog.<>) $3::cowork.customer_type",
+			   3, argtypes);
+	CoworkAuditBegin(location_id, person_id, "set_primary_contact");
+	CoworkExecute(plan, values, NULL, SPI_OK_UPDATE, 0);
+	CoworkAuditEnd();
 }
 
 /*
  * set_primary_contact(location_id, company_id, person_id): a member of the
  * company becomes the company as a customer (customer_type company); the
  * previous primary contact becomes an individual again.
+ *
+ * The company row is locked first, then the person's customer row, and only
+ * then is anything read: a second call for the same company waits for the
+ * first and replaces the contact it set, so a company has one contact (the
+ * unique index customer_company_contact_key is the last guard).  The old
+ * contact is demoted before the new one is promoted, since the index is
+ * checked row by row.
  */
 Datum
 cowork_set_primary_contact(PG_FUNCTION_ARGS)
 {
 	static const char *const argnames[] = {"location_id", "company_id", "person_id"};
-	static SPIPlanPtr plan = NULL;
+	static SPIPlanPtr contacts_plan = NULL;
+	static SPIPlanPtr company_plan = NULL;
 	Oid			argtypes[3] = {INT8OID, INT8OID, INT8OID};
 	Datum		values[3];
-	Standing	st;
+	int64		location_id;
+	int64		company_id;
+	int64		person_id;
+	int			ncontacts;
+	int64	   *contacts;
+	bool		isnull;
+	CustomerStanding st;
 
 	CoworkRequireArgs(fcinfo, argnames, 3);
+	location_id = PG_GETARG_INT64(0);
+	company_id = PG_GETARG_INT64(1);
+	person_id = PG_GETARG_INT64(2);
 	CoworkSPIConnect();
-	st = require_customer(PG_GETARG_INT64(0), PG_GETARG_INT64(2));
-	if (st.company_id != PG_GETARG_INT64(1))
+	lock_company(location_id, company_id);
+	st = lock_customer(location_id, person_id, CUSTOMER_LOCK_NO_KEY_UPDATE);
+	if (st.company_id != company_id)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("person %lld is not a member of company %lld at location %lld",
-						(long long) PG_GETARG_INT64(2), (long long) PG_GETARG_INT64(1),
-						(long long) PG_GETARG_INT64(0))));
-	values[0] = PG_GETARG_DATUM(0);
-	values[1] = PG_GETARG_DATUM(1);
-	values[2] = PG_GETARG_DATUM(2);
-	CoworkPlan(&plan,
-			   "WITH c AS (UPDATE cowork.company SET primary_contact_id = $3"
-			   "  WHERE location_id OPERATOR(pg_catalog.=) $1"
-			   "  AND company_id OPERATOR(pg_catalog.=) $2 RETURNING 1)"
-			   " UPDATE cowork.customer SET customer_type ="
-			   "  (CASE WHEN person_id OPERATOR(pg_catalog.=) $3 THEN 'company' ELSE 'individual' END)"
-			   "  ::cowork.customer_type"
+						(long long) person_id, (long long) company_id,
+						(long long) location_id)));
+
+	/* The current contact (one, by the unique index; none the first time). */
+	values[0] = Int64GetDatum(location_id);
+	values[1] = Int64GetDatum(company_id);
+	values[2] = Int64GetDatum(person_id);
+	CoworkPlan(&contacts_plan,
+			   "SELECT person_id FROM cowork.customer"
 			   " WHERE location_id OPERATOR(pg_catalog.=) $1"
 			   " AND company_id OPERATOR(pg_catalog.=) $2"
-			   " AND (person_id OPERATOR(pg_catalog.=) $3"
-			   "  OR customer_type OPERATOR(pg_catalog.=) 'company'::cowork.customer_type)",
+			   " AND customer_type OPERATOR(pg_catalog.=) 'company'::cowork.customer_type"
+			   " AND person_id OPERATOR(pg_catalog.<>) $3",
 			   3, argtypes);
-	CoworkExecute(plan, values, NULL, SPI_OK_UPDATE, 0);
+	ncontacts = CoworkExecute(contacts_plan, values, NULL, SPI_OK_SELECT, 0);
+	contacts = palloc(sizeof(int64) * Max(ncontacts, 1));
+	for (int i = 0; i < ncontacts; i++)
+		contacts[i] = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i],
+												  SPI_tuptable->tupdesc, 1, &isnull));
+	for (int i = 0; i < ncontacts; i++)
+		set_customer_type(location_id, contacts[i], "individual");
+	set_customer_type(location_id, person_id, "company");
+
+	CoworkPlan(&company_plan,
+			   "UPDATE cowork.company SET primary_contact_id = $3"
+			   " WHERE location_id OPERATOR(pg_catalog.=) $1"
+			   " AND company_id OPERATOR(pg_catalog.=) $2",
+			   3, argtypes);
+	CoworkExecute(company_plan, values, NULL, SPI_OK_UPDATE, 0);
 	CoworkSPIFinish();
 	PG_RETURN_VOID();
 }

@@ -91,37 +91,74 @@ decide(const Invitation *inv, const char *status, int64 person_id)
 	CoworkExecute(plan, values, nulls, SPI_OK_UPDATE, 0);
 }
 
+/* Raise 55000 when the invitee belongs to a company other than the invitation's. */
+static void
+require_no_other_company(const Invitation *inv, int64 person_id, const CustomerStanding *st)
+{
+	if (st->company_id != 0 && st->company_id != inv->company_id)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("person %lld (%s) belongs to company %lld at location %lld already",
+						(long long) person_id, inv->email, (long long) st->company_id,
+						(long long) inv->location_id),
+				 errdetail("A person belongs to one company at a location at most."),
+				 errhint("Reject the invitation, or move the person out of their company first.")));
+}
+
 /*
  * Approve a locked pending invitation: the invitee (created if new) becomes
  * a member of the location and of the company.  Returns the person id.
+ *
+ * Locks in a fixed order, then checks: the invitation (locked by the
+ * caller), then the invitee's customer row, and only then are their company
+ * and status read, so a concurrent approval into another company, or a
+ * concurrent move or status change, is waited for and its result judged.
+ * A person new at the location has no row to lock: they are created as a
+ * member (a soft change, which does nothing when another transaction created
+ * the row meanwhile), and the row, now there, is locked and judged the same
+ * way.
  */
 static int64
 approve(const Invitation *inv)
 {
 	StatusChange change = {0};
+	CustomerStanding st;
 	int64		person_id;
-	int64		current_company;
+	const char *reason;
+	bool		invited = false;
 
 	person_id = CoworkFindOrCreatePerson(inv->email, inv->full_name, NULL);
-	current_company = CoworkCompanyOf(inv->location_id, person_id);
-	if (current_company != 0 && current_company != inv->company_id)
-		ereport(ERROR,
-				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("person %lld (%s) belongs to company %lld at location %lld already",
-						(long long) person_id, inv->email, (long long) current_company,
-						(long long) inv->location_id),
-				 errdetail("A person belongs to one company at a location at most."),
-				 errhint("Reject the invitation, or move the person out of their company first.")));
-
-	/* A new customer is invited; a known one is restored. */
 	change.location_id = inv->location_id;
 	change.person_id = person_id;
 	change.target = STATUS_MEMBER;
-	change.cause = CoworkStatusOf(inv->location_id, person_id) == STATUS_NONE ?
-		CAUSE_INVITE_MEMBER : CAUSE_RESTORE_MEMBER;
 	change.detail = psprintf("invitation:%lld", (long long) inv->invitation_id);
-	CoworkSetStatus(&change);
+
+	st = CoworkLockCustomer(inv->location_id, person_id, CUSTOMER_LOCK_UPDATE);
+	if (st.status == STATUS_NONE)
+	{
+		/* A new customer is invited. */
+		change.cause = CAUSE_INVITE_MEMBER;
+		change.soft = true;
+		invited = CoworkSetStatus(&change);
+		st = CoworkLockCustomer(inv->location_id, person_id, CUSTOMER_LOCK_UPDATE);
+	}
+	require_no_other_company(inv, person_id, &st);
+	if (st.status != STATUS_MEMBER)
+	{
+		/* A known one is restored. */
+		change.cause = CAUSE_RESTORE_MEMBER;
+		change.soft = false;
+		CoworkSetStatus(&change);
+		reason = "restore_member";
+	}
+	else if (invited)
+		reason = "invite_member";
+	else
+		reason = "approve_invitation";	/* a member already: joins only */
+	CoworkAuditBegin(inv->location_id, person_id,
+					 psprintf("%s:%s", reason, change.detail));
 	CoworkJoinCompany(inv->location_id, person_id, inv->company_id);
+	CoworkAuditEnd();
 	decide(inv, "approved", person_id);
 	return person_id;
 }
@@ -146,6 +183,7 @@ cowork_invite_to_company(PG_FUNCTION_ARGS)
 	bool		auto_approve;
 	int64		invitation_id;
 	Invitation	inv;
+	CustomerStanding inviter_standing;
 
 	CoworkRequireArgs(fcinfo, argnames, 3);
 	location_id = PG_GETARG_INT64(0);
@@ -159,13 +197,20 @@ cowork_invite_to_company(PG_FUNCTION_ARGS)
 								 false);
 
 	CoworkSPIConnect();
-	if (!CoworkCan(location_id, inviter, CAP_INVITE_USERS))
+	/*
+	 * The inviter's row is locked (FOR SHARE) before the capability and the
+	 * company are read from it: a concurrent suspension, removal or move out
+	 * of the company is waited for and judged, and none can start until this
+	 * transaction ends.
+	 */
+	inviter_standing = CoworkLockCustomer(location_id, inviter, CUSTOMER_LOCK_SHARE);
+	if (!CoworkStandingCan(&inviter_standing, CAP_INVITE_USERS))
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("person %lld may not invite users at location %lld",
 						(long long) inviter, (long long) location_id),
 				 errdetail("Members of a company invite coworkers; suspended members cannot.")));
-	company_id = CoworkCompanyOf(location_id, inviter);
+	company_id = inviter_standing.company_id;
 
 	values[0] = Int64GetDatum(location_id);
 	values[1] = Int64GetDatum(inviter);

@@ -102,11 +102,37 @@ typedef enum Capability
 
 #define CAPABILITY_COUNT (CAP_INVITE_USERS + 1)
 
+/* A customer's standing at a location, as capabilities see it. */
+typedef struct CustomerStanding
+{
+	CustomerStatus status;		/* STATUS_NONE: not a customer there */
+	bool		suspended;
+	bool		is_admin;
+	bool		is_company_manager;
+	int64		company_id;		/* 0: no company */
+} CustomerStanding;
+
+/*
+ * The row lock CoworkLockCustomer() takes: share for a check whose outcome
+ * a concurrent change of the customer must wait for (capabilities), no key
+ * update before changing the row's flags, update before a status change
+ * (the lock CoworkSetStatus() takes).
+ */
+typedef enum CustomerLock
+{
+	CUSTOMER_LOCK_SHARE = 0,
+	CUSTOMER_LOCK_NO_KEY_UPDATE,
+	CUSTOMER_LOCK_UPDATE
+} CustomerLock;
+
+#define CUSTOMER_LOCK_COUNT (CUSTOMER_LOCK_UPDATE + 1)
+
 /* capabilities.c */
-extern bool CoworkCan(int64 location_id, int64 person_id, Capability cap);
+extern CustomerStanding CoworkLockCustomer(int64 location_id, int64 person_id,
+										   CustomerLock lock);
+extern bool CoworkStandingCan(const CustomerStanding *st, Capability cap);
 extern const char *CoworkCapabilityName(Capability cap);
 extern void CoworkRequireCustomer(int64 location_id, int64 person_id);
-extern int64 CoworkCompanyOf(int64 location_id, int64 person_id);
 
 /* customers.c */
 extern int64 CoworkFindOrCreatePerson(const char *email, const char *full_name,

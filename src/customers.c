@@ -164,7 +164,9 @@ CoworkFindOrCreatePerson(const char *email, const char *full_name,
 
 /*
  * Make the customer a member of company_id (a company of the same location:
- * the foreign key says so otherwise).
+ * the foreign key says so otherwise).  A customer who moves from another
+ * company is no longer its primary contact: their customer_type becomes
+ * individual (a company has one contact: customer_company_contact_key).
  */
 void
 CoworkJoinCompany(int64 location_id, int64 person_id, int64 company_id)
@@ -177,7 +179,8 @@ CoworkJoinCompany(int64 location_id, int64 person_id, int64 company_id)
 	values[1] = Int64GetDatum(person_id);
 	values[2] = Int64GetDatum(company_id);
 	CoworkPlan(&plan,
-			   "UPDATE cowork.customer SET company_id = $3"
+			   "UPDATE cowork.customer SET company_id = $3,"
+			   " customer_type = 'individual'::cowork.customer_type"
 			   " WHERE location_id OPERATOR(pg_catalog.=) $1"
 			   " AND person_id OPERATOR(pg_catalog.=) $2"
 			   " AND company_id IS DISTINCT FROM $3",

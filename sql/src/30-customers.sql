@@ -113,6 +113,10 @@ COMMENT ON INDEX @extschema@.customer_company_idx IS
 'Serves the members of a company, and the foreign key from cowork.company';
 COMMENT ON INDEX @extschema@.customer_person_idx IS
 'Serves a person''s standing across locations, and the foreign key from cowork.person';
+CREATE UNIQUE INDEX customer_company_contact_key ON @extschema@.customer (location_id, company_id)
+    WHERE customer_type = 'company';
+COMMENT ON INDEX @extschema@.customer_company_contact_key IS
+'A company has one primary contact: one customer of customer_type company per company';
 
 CREATE TRIGGER customer_check
     BEFORE INSERT OR UPDATE OR DELETE ON @extschema@.customer

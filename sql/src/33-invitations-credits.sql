@@ -45,7 +45,9 @@ CREATE TABLE @extschema@.credit_balance (
     balance     numeric NOT NULL DEFAULT 0,
     CONSTRAINT credit_balance_pkey PRIMARY KEY (location_id, owner_kind, owner_id, kind),
     CONSTRAINT credit_balance_owner_kind CHECK (owner_kind IN ('person', 'company')),
-    CONSTRAINT credit_balance_not_negative CHECK (balance >= 0)
+    CONSTRAINT credit_balance_not_negative CHECK (balance >= 0),
+    CONSTRAINT credit_balance_finite CHECK (balance < 'Infinity'::numeric),
+    CONSTRAINT credit_balance_hundredths CHECK (balance = pg_catalog.round(balance, 2))
 );
 COMMENT ON TABLE @extschema@.credit_balance IS
 'Credits and day passes held by a person or a company at a location; never negative';
@@ -53,10 +55,12 @@ COMMENT ON COLUMN @extschema@.credit_balance.location_id IS 'The location';
 COMMENT ON COLUMN @extschema@.credit_balance.owner_kind IS 'person or company';
 COMMENT ON COLUMN @extschema@.credit_balance.owner_id IS 'The person_id or the company_id';
 COMMENT ON COLUMN @extschema@.credit_balance.kind IS 'credits or day_passes';
-COMMENT ON COLUMN @extschema@.credit_balance.balance IS 'What is left, zero or more';
+COMMENT ON COLUMN @extschema@.credit_balance.balance IS 'What is left, zero or more, in hundredths';
 COMMENT ON CONSTRAINT credit_balance_pkey ON @extschema@.credit_balance IS 'One balance per owner and kind at a location';
 COMMENT ON CONSTRAINT credit_balance_owner_kind ON @extschema@.credit_balance IS 'A balance belongs to a person or to a company';
 COMMENT ON CONSTRAINT credit_balance_not_negative ON @extschema@.credit_balance IS 'A balance never goes negative';
+COMMENT ON CONSTRAINT credit_balance_finite ON @extschema@.credit_balance IS 'A balance is a number: neither NaN (which sorts above every number, so balance >= 0 lets it through) nor infinite';
+COMMENT ON CONSTRAINT credit_balance_hundredths ON @extschema@.credit_balance IS 'A balance has at most two decimal places';
 
 CREATE TABLE @extschema@.credit_entry (
     location_id bigint NOT NULL,
@@ -71,7 +75,10 @@ CREATE TABLE @extschema@.credit_entry (
     actor       text NOT NULL DEFAULT CURRENT_USER,
     CONSTRAINT credit_entry_pkey PRIMARY KEY (location_id, entry_id),
     CONSTRAINT credit_entry_owner_kind CHECK (owner_kind IN ('person', 'company')),
-    CONSTRAINT credit_entry_amount_not_zero CHECK (amount <> 0)
+    CONSTRAINT credit_entry_amount_not_zero CHECK (amount <> 0),
+    CONSTRAINT credit_entry_amount_finite
+        CHECK (amount > '-Infinity'::numeric AND amount < 'Infinity'::numeric),
+    CONSTRAINT credit_entry_amount_hundredths CHECK (amount = pg_catalog.round(amount, 2))
 );
 COMMENT ON TABLE @extschema@.credit_entry IS
 'The ledger of credits and day passes: grants and purchases (positive), uses (negative); the balances are its sums';
@@ -80,13 +87,15 @@ COMMENT ON COLUMN @extschema@.credit_entry.entry_id IS 'Order of the entries';
 COMMENT ON COLUMN @extschema@.credit_entry.owner_kind IS 'Whose balance: person or company';
 COMMENT ON COLUMN @extschema@.credit_entry.owner_id IS 'The person_id or the company_id';
 COMMENT ON COLUMN @extschema@.credit_entry.kind IS 'credits or day_passes';
-COMMENT ON COLUMN @extschema@.credit_entry.amount IS 'Positive for a grant or a purchase, negative for a use';
+COMMENT ON COLUMN @extschema@.credit_entry.amount IS 'Positive for a grant or a purchase, negative for a use; in hundredths';
 COMMENT ON COLUMN @extschema@.credit_entry.reason IS 'grant, buy or use';
 COMMENT ON COLUMN @extschema@.credit_entry.person_id IS 'The person who bought or used (for a company balance: the member)';
 COMMENT ON COLUMN @extschema@.credit_entry.at IS 'When';
-COMMENT ON COLUMN @extschema@.credit_entry.actor IS 'The role that made the entry';
+COMMENT ON COLUMN @extschema@.credit_entry.actor IS 'The role that called the function that made the entry';
 COMMENT ON CONSTRAINT credit_entry_pkey ON @extschema@.credit_entry IS 'Entries are keyed by location';
 COMMENT ON CONSTRAINT credit_entry_owner_kind ON @extschema@.credit_entry IS 'An entry is for a person''s or a company''s balance';
 COMMENT ON CONSTRAINT credit_entry_amount_not_zero ON @extschema@.credit_entry IS 'An entry moves something';
+COMMENT ON CONSTRAINT credit_entry_amount_finite ON @extschema@.credit_entry IS 'An amount is a number: neither NaN (which sorts above every number) nor infinite';
+COMMENT ON CONSTRAINT credit_entry_amount_hundredths ON @extschema@.credit_entry IS 'An amount has at most two decimal places';
 CREATE INDEX credit_entry_owner_idx ON @extschema@.credit_entry (location_id, owner_kind, owner_id, entry_id);
 COMMENT ON INDEX @extschema@.credit_entry_owner_idx IS 'An owner''s ledger, in order';

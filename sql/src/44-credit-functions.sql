@@ -41,10 +41,10 @@ BEGIN ATOMIC
                       WHERE b.location_id OPERATOR(pg_catalog.=) credit_balance.location_id
                         AND b.owner_kind OPERATOR(pg_catalog.=) 'person'
                         AND b.owner_id OPERATOR(pg_catalog.=) credit_balance.person_id
-                        AND b.kind OPERATOR(pg_catalog.=) credit_balance.kind), 0);
+                        AND b.kind OPERATOR(pg_catalog.=) credit_balance.kind), 0.00);
 END;
 COMMENT ON FUNCTION @extschema@.credit_balance(bigint, bigint, @extschema@.credit_kind) IS
-'A person''s own balance of credits or day passes at the location';
+'A person''s own balance of credits or day passes at the location, 0.00 when they have none';
 
 CREATE FUNCTION @extschema@.company_credit_balance(location_id bigint, company_id bigint,
                                                   kind @extschema@.credit_kind DEFAULT 'credits')
@@ -55,7 +55,7 @@ BEGIN ATOMIC
                       WHERE b.location_id OPERATOR(pg_catalog.=) company_credit_balance.location_id
                         AND b.owner_kind OPERATOR(pg_catalog.=) 'company'
                         AND b.owner_id OPERATOR(pg_catalog.=) company_credit_balance.company_id
-                        AND b.kind OPERATOR(pg_catalog.=) company_credit_balance.kind), 0);
+                        AND b.kind OPERATOR(pg_catalog.=) company_credit_balance.kind), 0.00);
 END;
 COMMENT ON FUNCTION @extschema@.company_credit_balance(bigint, bigint, @extschema@.credit_kind) IS
-'A company''s balance of credits or day passes at the location';
+'A company''s balance of credits or day passes at the location, 0.00 when it has none';

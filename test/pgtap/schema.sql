@@ -1,7 +1,7 @@
 -- The schema contract (SPEC sections 6 and 7): tables, columns, keys,
 -- types, functions, views, triggers, comments, pg_dump membership.
 BEGIN;
-SELECT plan(155);
+SELECT plan(162);
 
 SELECT has_schema('cowork');
 SELECT has_extension('cowork');
@@ -26,6 +26,30 @@ SELECT columns_are('cowork', 'company', ARRAY['location_id', 'company_id', 'name
        'auto_approve_members', 'members_use_company_credits', 'created_at']);
 SELECT col_is_pk('cowork', 'credit_balance', ARRAY['location_id', 'owner_kind', 'owner_id', 'kind']::name[], 'one balance per owner and kind');
 SELECT col_has_check('cowork', 'credit_balance', 'balance', 'a balance is checked never to go negative');
+SELECT col_has_check('cowork', 'credit_entry', 'amount', 'a ledger amount is checked');
+SELECT results_eq($$
+    SELECT conrelid::regclass::text, conname::text COLLATE "default" FROM pg_constraint
+     WHERE conrelid IN ('cowork.credit_balance'::regclass, 'cowork.credit_entry'::regclass)
+       AND contype = 'c' AND conname ~ '(finite|hundredths)$' ORDER BY 1, 2
+$$, $$ VALUES ('cowork.credit_balance', 'credit_balance_finite'),
+              ('cowork.credit_balance', 'credit_balance_hundredths'),
+              ('cowork.credit_entry', 'credit_entry_amount_finite'),
+              ('cowork.credit_entry', 'credit_entry_amount_hundredths') $$,
+   'balances and ledger amounts are checked to be finite and in hundredths');
+SELECT throws_ok($$INSERT INTO cowork.credit_balance (location_id, owner_kind, owner_id, kind, balance)
+                   VALUES (1, 'person', 1, 'credits', 'NaN')$$, '23514', NULL,
+                 'a NaN balance is refused (balance >= 0 alone lets it through)');
+SELECT throws_ok($$INSERT INTO cowork.credit_entry (location_id, owner_kind, owner_id, kind, amount, reason)
+                   VALUES (1, 'person', 1, 'credits', 0.001, 'grant')$$, '23514', NULL,
+                 'a ledger amount finer than hundredths is refused');
+SELECT has_index('cowork', 'customer', 'customer_company_contact_key', ARRAY['location_id', 'company_id']::name[],
+                 'a company''s primary contact is found by index');
+SELECT index_is_unique('cowork', 'customer', 'customer_company_contact_key',
+                       'a company has one primary contact');
+SELECT is((SELECT pg_get_expr(indpred, indrelid) FROM pg_index
+            WHERE indexrelid = 'cowork.customer_company_contact_key'::regclass),
+          '(customer_type = ''company''::cowork.customer_type)',
+          'the index covers the customers of customer_type company only');
 SELECT columns_are('cowork', 'plan', ARRAY['location_id', 'plan_id', 'name', 'grants_membership', 'created_at']);
 SELECT col_default_is('cowork', 'plan', 'grants_membership', 'true', 'plans grant membership unless said otherwise');
 SELECT columns_are('cowork', 'subscription', ARRAY['location_id', 'subscription_id', 'plan_id', 'person_id',
