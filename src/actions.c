@@ -53,6 +53,7 @@
 #include "commands/trigger.h"
 #include "fmgr.h"
 #include "miscadmin.h"
+#include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
 #include "utils/hsearch.h"
@@ -939,7 +940,28 @@ cowork_track_actions(PG_FUNCTION_ARGS)
 	state_column = NameStr(*PG_GETARG_NAME(4));
 	completed_value = text_to_cstring(PG_GETARG_TEXT_PP(5));
 
-	rel = relation_open(relid, AccessShareLock);
+	/* The caller's right first: attaching needs TRIGGER on the table. */
+	if (!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(relid)))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("relation with OID %u does not exist", relid)));
+	if (get_rel_namespace(relid) == get_namespace_oid("cowork", false))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("table \"%s\" belongs to cowork and cannot be tracked",
+						get_rel_name(relid)),
+				 errdetail("cowork.action drives customer statuses already.")));
+	if (pg_class_aclcheck(relid, GetUserId(), ACL_TRIGGER) != ACLCHECK_OK)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied to attach cowork.action_trigger() to table \"%s\"",
+						get_rel_name(relid)),
+				 errdetail("cowork.track_actions() needs TRIGGER on the table.")));
+	rel = try_relation_open(relid, AccessShareLock);
+	if (rel == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("relation with OID %u does not exist", relid)));
 	if (rel->rd_rel->relkind != RELKIND_RELATION &&
 		rel->rd_rel->relkind != RELKIND_PARTITIONED_TABLE)
 		ereport(ERROR,
@@ -952,12 +974,6 @@ cowork_track_actions(PG_FUNCTION_ARGS)
 				 errmsg("\"%s\" is a temporary table and cannot be tracked",
 						RelationGetRelationName(rel)),
 				 errdetail("Its rows would make customers for one session only.")));
-	if (RelationGetNamespace(rel) == get_namespace_oid("cowork", false))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("table \"%s\" belongs to cowork and cannot be tracked",
-						RelationGetRelationName(rel)),
-				 errdetail("cowork.action drives customer statuses already.")));
 
 	check_tracked_column(rel, "location_column", location_column, is_integer_type,
 						 "an integer type (bigint, integer or smallint)");
