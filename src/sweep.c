@@ -236,7 +236,53 @@ process_start(const Subscription *sub)
 }
 
 /*
- * BEFORE INSERT OR UPDATE FOR EACH ROW on cowork.subscription: a
+ * The columns that make a subscription what it is: fixed once it is made.
+ * The queue of pending ends keeps a copy of the subscriber, and an end is
+ * judged for the people the subscription had; a different subscriber or
+ * plan is a new subscription.
+ */
+static const char *const fixed_columns[] = {
+	"location_id", "subscription_id", "plan_id", "person_id", "company_id"
+};
+
+/* Raise 55000 when an UPDATE changes one of the fixed columns. */
+static void
+check_fixed_columns(TupleDesc tupdesc, HeapTuple old, HeapTuple new)
+{
+	for (int i = 0; i < lengthof(fixed_columns); i++)
+	{
+		int			att = SPI_fnumber(tupdesc, fixed_columns[i]);
+		bool		old_null;
+		bool		new_null;
+		Datum		old_value;
+		Datum		new_value;
+		bool		id_null;
+		int64		subscription_id;
+
+		if (att <= 0)
+			elog(ERROR, "cowork: subscription table has no column \"%s\"",
+				 fixed_columns[i]);
+		old_value = SPI_getbinval(old, tupdesc, att, &old_null);
+		new_value = SPI_getbinval(new, tupdesc, att, &new_null);
+		if (old_null == new_null &&
+			(old_null || DatumGetInt64(old_value) == DatumGetInt64(new_value)))
+			continue;
+
+		subscription_id = DatumGetInt64(SPI_getbinval(old, tupdesc,
+													  SPI_fnumber(tupdesc, "subscription_id"),
+													  &id_null));
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("cannot change %s of subscription " INT64_FORMAT,
+						fixed_columns[i], subscription_id),
+				 errdetail("A subscription's location, subscriber and plan are fixed when it is made."),
+				 errhint("End it with cowork.end_subscription() and subscribe again.")));
+	}
+}
+
+/*
+ * BEFORE INSERT OR UPDATE FOR EACH ROW on cowork.subscription: an UPDATE
+ * keeps its location, subscriber and plan (check_fixed_columns); a
  * subscription that ends when it starts (ended before it began) never
  * starts; its end is handled like any other.
  */
@@ -265,6 +311,9 @@ cowork_subscription_check_trigger(PG_FUNCTION_ARGS)
 	if (start_done_att <= 0)
 		elog(ERROR, "cowork: table \"%s\" is not a subscription table",
 			 RelationGetRelationName(trigdata->tg_relation));
+
+	if (TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event))
+		check_fixed_columns(tupdesc, trigdata->tg_trigtuple, trigdata->tg_newtuple);
 
 	row = TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event) ?
 		trigdata->tg_newtuple : trigdata->tg_trigtuple;
