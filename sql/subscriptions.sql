@@ -164,6 +164,25 @@ SELECT status, count(*) FROM cowork.customer c JOIN cowork.person p USING (perso
 SELECT count(*) AS batch_events FROM cowork.customer_event e JOIN cowork.person p USING (person_id)
  WHERE p.email LIKE 'batch%';
 
+-- remove_member of a member whose subscription's start has come but is not
+-- handled yet (no maintenance run since): the subscription ends, its start
+-- is handled, and the member is removed, not made a member again by it.
+-- (The row is written with the triggers off, as if its start had come since
+-- the last run.)
+SELECT cowork.invite_member(:loc, 'Pia Pending', 'pia@example.com') AS pia \gset
+SET session_replication_role = replica;
+INSERT INTO cowork.subscription (location_id, plan_id, person_id, starts_at)
+VALUES (:loc, :desk, :pia, now() - interval '1 hour') RETURNING subscription_id AS pia_sub \gset
+RESET session_replication_role;
+SELECT cowork.remove_member(:loc, :pia);
+SELECT cowork.status_of(:loc, :pia) AS pia,
+       (SELECT start_processed_at IS NOT NULL AND ends_at <= now()
+          FROM cowork.subscription WHERE subscription_id = :pia_sub) AS started_and_ended,
+       (SELECT string_agg(split_part(reason, ':', 1), ',' ORDER BY event_id)
+          FROM cowork.customer_event WHERE person_id = :pia) AS log;
+CALL cowork.run_maintenance(now() + interval '1 day');
+SELECT cowork.status_of(:loc, :pia) AS pia_next_day;
+
 -- A subscription's location, subscriber and plan are fixed: an UPDATE that
 -- changes one is refused (55000); the way to move a subscription to someone
 -- else, or to another plan, is to end it and subscribe again.
