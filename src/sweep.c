@@ -56,7 +56,9 @@
  * from the queue) there, and one set-based UPDATE, with the reason for each
  * row given by a batch cause (CoworkBeginBatch).  run_maintenance commits
  * after each batch, so a run killed half-way leaves whole batches, and the
- * next run finishes.
+ * next run finishes.  Each batch runs in an SPI connection of its own,
+ * whose memory (result tables included) is freed when the batch ends, so a
+ * run of any length uses the memory of one batch.
  *
  *-------------------------------------------------------------------------
  */
@@ -684,7 +686,8 @@ static BatchQueries start_queries = {
 /*
  * Handle the starts that have come by as_of, at most limit of them;
  * returns how many subscriptions were handled.  Skips those another run
- * holds.
+ * holds.  Runs in an SPI connection of its own: what it allocates is freed
+ * when it returns.
  */
 static int
 start_batch(TimestampTz as_of, int limit)
@@ -697,6 +700,7 @@ start_batch(TimestampTz as_of, int limit)
 	Subscription *subs;
 	int			n = 0;
 
+	CoworkSPIConnect();
 	CoworkPlan(&plan,
 			   "SELECT " SUBSCRIPTION_COLUMNS
 			   " FROM cowork.subscription s JOIN cowork.plan p"
@@ -729,7 +733,7 @@ start_batch(TimestampTz as_of, int limit)
 	subs = spi_subscriptions(n);
 	for (int i = 0; i < n; i++)
 		process_start(&subs[i]);
-	pfree(subs);
+	CoworkSPIFinish();
 	return n;
 }
 
@@ -826,7 +830,8 @@ static BatchQueries end_queries = {
 
 /*
  * Handle the ends due by as_of, at most limit of them; returns how many
- * were claimed, and adds the members demoted to *moved.
+ * were claimed, and adds the members demoted to *moved.  Runs in an SPI
+ * connection of its own: what it allocates is freed when it returns.
  */
 static int
 end_batch(TimestampTz as_of, int limit, int64 *moved)
@@ -847,6 +852,7 @@ end_batch(TimestampTz as_of, int limit, int64 *moved)
 	int			n = 0;
 	int			grants = 0;
 
+	CoworkSPIConnect();
 	CoworkPlan(&claim_plan,
 			   "WITH claimed AS ("
 			   "  SELECT q.ctid AS queued, q.location_id, q.subscription_id, q.person_id,"
@@ -890,7 +896,10 @@ end_batch(TimestampTz as_of, int limit, int64 *moved)
 			location_list_add(&skipped, locked.ids[i]);
 	}
 	if (n == 0)
+	{
+		CoworkSPIFinish();
 		return 0;
+	}
 
 	ends.by_person = end_map("cowork ends by person", n);
 	ends.by_company = end_map("cowork ends by company", n);
@@ -990,12 +999,7 @@ end_batch(TimestampTz as_of, int limit, int64 *moved)
 		PG_END_TRY();
 	}
 
-	hash_destroy(ends.by_person);
-	hash_destroy(ends.by_company);
-	pfree(locations);
-	pfree(persons);
-	pfree(companies);
-	pfree(ends_ats);
+	CoworkSPIFinish();			/* frees the maps and arrays with the rest */
 	return n;
 }
 
@@ -1039,10 +1043,8 @@ cowork_run_auto_remove(PG_FUNCTION_ARGS)
 	CoworkRequireArgs(fcinfo, argnames, 1);
 	require_read_committed("cowork.run_auto_remove()");
 	as_of = PG_GETARG_TIMESTAMPTZ(0);
-	CoworkSPIConnect();
 	while (end_batch(as_of, 10000, &moved) > 0)
 		CHECK_FOR_INTERRUPTS();
-	CoworkSPIFinish();
 	PG_RETURN_INT64(moved);
 }
 
@@ -1063,6 +1065,8 @@ cowork_run_maintenance(PG_FUNCTION_ARGS)
 	int64		started = 0;
 	int64		moved = 0;
 	int			n;
+	MemoryContext batch_context;
+	MemoryContext oldcontext;
 
 	CoworkRequireArgs(fcinfo, argnames, 2);
 	as_of = PG_GETARG_TIMESTAMPTZ(0);
@@ -1070,10 +1074,21 @@ cowork_run_maintenance(PG_FUNCTION_ARGS)
 	check_batch_size(batch_size);
 	require_read_committed("cowork.run_maintenance()");
 
+	/*
+	 * This connection is for the commits.  Each batch runs in an SPI
+	 * connection of its own (its memory freed when it ends), and each batch
+	 * and its commit in a memory context reset after it: a commit made by
+	 * SPI_commit() leaves a little in the caller's context (the list of
+	 * dropped statistics, pgstat_get_transactional_drops).  So a run uses the
+	 * memory of one batch however many there are.
+	 */
 	nonatomic = fcinfo->context && IsA(fcinfo->context, CallContext) &&
 		!castNode(CallContext, fcinfo->context)->atomic;
 	if (SPI_connect_ext(nonatomic ? SPI_OPT_NONATOMIC : 0) != SPI_OK_CONNECT)
 		elog(ERROR, "cowork: SPI_connect failed");
+	batch_context = AllocSetContextCreate(CurrentMemoryContext, "cowork maintenance batch",
+										  ALLOCSET_SMALL_SIZES);
+	oldcontext = MemoryContextSwitchTo(batch_context);
 
 	do
 	{
@@ -1081,6 +1096,7 @@ cowork_run_maintenance(PG_FUNCTION_ARGS)
 		started += n;
 		if (nonatomic)
 			SPI_commit();
+		MemoryContextReset(batch_context);
 		CHECK_FOR_INTERRUPTS();
 	} while (n > 0);
 
@@ -1089,9 +1105,11 @@ cowork_run_maintenance(PG_FUNCTION_ARGS)
 		n = end_batch(as_of, batch_size, &moved);
 		if (nonatomic)
 			SPI_commit();
+		MemoryContextReset(batch_context);
 		CHECK_FOR_INTERRUPTS();
 	} while (n > 0);
 
+	MemoryContextSwitchTo(oldcontext);
 	CoworkSPIFinish();
 	if (started > 0 || moved > 0)
 		ereport(NOTICE,
