@@ -180,6 +180,62 @@ SELECT status, count(*) FROM cowork.customer c JOIN cowork.person p USING (perso
 SELECT count(*) AS batch_events FROM cowork.customer_event e JOIN cowork.person p USING (person_id)
  WHERE p.email LIKE 'batch%';
 
+-- remove_member of a member whose subscription's start has come but is not
+-- handled yet (no maintenance run since): the subscription ends, its start
+-- is handled, and the member is removed, not made a member again by it.
+-- (The row is written with the triggers off, as if its start had come since
+-- the last run.)
+SELECT cowork.invite_member(:loc, 'Pia Pending', 'pia@example.com') AS pia \gset
+SET session_replication_role = replica;
+INSERT INTO cowork.subscription (location_id, plan_id, person_id, starts_at)
+VALUES (:loc, :desk, :pia, now() - interval '1 hour') RETURNING subscription_id AS pia_sub \gset
+RESET session_replication_role;
+SELECT cowork.remove_member(:loc, :pia);
+SELECT cowork.status_of(:loc, :pia) AS pia,
+       (SELECT start_processed_at IS NOT NULL AND ends_at <= now()
+          FROM cowork.subscription WHERE subscription_id = :pia_sub) AS started_and_ended,
+       (SELECT string_agg(split_part(reason, ':', 1), ',' ORDER BY event_id)
+          FROM cowork.customer_event WHERE person_id = :pia) AS log;
+CALL cowork.run_maintenance(now() + interval '1 day');
+SELECT cowork.status_of(:loc, :pia) AS pia_next_day;
+
+-- A subscription's location, subscriber and plan are fixed: an UPDATE that
+-- changes one is refused (55000); the way to move a subscription to someone
+-- else, or to another plan, is to end it and subscribe again.
+SELECT cowork.invite_member(:loc, 'Quin Old', 'quin@example.com') AS quin \gset
+SELECT cowork.invite_member(:loc, 'Ray New', 'ray@example.com') AS ray \gset
+UPDATE cowork.customer SET since = now() - interval '20 days' WHERE person_id IN (:quin, :ray);
+SELECT cowork.subscribe(:loc, :quin, :desk, now() - interval '10 days', now() + interval '10 days') AS quin_sub \gset
+SELECT cowork.subscribe_company(:loc, :acme, :coffee, now() - interval '1 day') AS acme_coffee \gset
+SELECT cowork.create_location('Uptown') AS uptown \gset
+SELECT cowork.create_plan(:uptown, 'Hot desk') AS up_desk \gset
+\set VERBOSITY sqlstate
+UPDATE cowork.subscription SET person_id = :ray WHERE subscription_id = :quin_sub;
+\set VERBOSITY default
+UPDATE cowork.subscription SET person_id = :ray WHERE subscription_id = :quin_sub;
+UPDATE cowork.subscription SET plan_id = :coffee WHERE subscription_id = :quin_sub;
+UPDATE cowork.subscription SET person_id = NULL, company_id = :acme WHERE subscription_id = :quin_sub;
+UPDATE cowork.subscription SET company_id = NULL, person_id = :ray WHERE subscription_id = :acme_coffee;
+UPDATE cowork.subscription SET location_id = :uptown, plan_id = :up_desk WHERE subscription_id = :quin_sub;
+UPDATE cowork.subscription SET subscription_id = subscription_id + 1000 WHERE subscription_id = :quin_sub;
+-- Writing the same values, or any other column, is allowed.
+UPDATE cowork.subscription SET person_id = :quin, plan_id = :desk, ends_at = now() + interval '12 days'
+ WHERE subscription_id = :quin_sub;
+SELECT s.person_id = :quin AS still_quin, s.plan_id = :desk AS still_desk,
+       q.person_id = :quin AS queued_for_quin, q.ends_at = s.ends_at AS queued_end
+  FROM cowork.subscription s JOIN cowork.subscription_end_due q USING (location_id, subscription_id)
+ WHERE subscription_id = :quin_sub;
+-- Moved the right way: the sweep judges each person by their own
+-- subscription.  Quin's ends now; Ray's runs to the end date Quin's had.
+SELECT cowork.end_subscription(:quin_sub);
+SELECT cowork.subscribe(:loc, :ray, :desk, now(), now() + interval '12 days') AS ray_sub \gset
+SELECT cowork.run_auto_remove(now() + interval '1 day') AS removed;
+SELECT cowork.status_of(:loc, :quin) AS quin, cowork.status_of(:loc, :ray) AS ray;
+SELECT cowork.run_auto_remove(now() + interval '12 days') AS removed;
+SELECT cowork.status_of(:loc, :ray) AS ray_after_end,
+       (SELECT reason = 'auto_remove:' || :ray_sub FROM cowork.customer_event
+         WHERE person_id = :ray ORDER BY event_id DESC LIMIT 1) AS by_own_subscription;
+
 -- Bad input.
 \set VERBOSITY terse
 SELECT cowork.end_subscription(999999);

@@ -281,19 +281,28 @@ move_customer(FunctionCallInfo fcinfo, CustomerStatus target,
 	change.person_id = PG_GETARG_INT64(1);
 	change.target = target;
 	change.cause = cause;
+
 	/*
-	 * remove_member writes subscriptions: take the location's subscription
-	 * lock before the customer's row, in the sweep's order.
+	 * The lock order of every path (src/sweep.c): the location's
+	 * subscription lock first, then subscriptions, then the customer.  A
+	 * sweep batch takes the lock exclusively before it touches customers;
+	 * taking it here before the customer's row, this transaction and a
+	 * batch never wait for each other in a circle (as they would if it
+	 * restored a member, the batch then waited for that row, and it went on
+	 * to subscribe them).
 	 */
-	if (cause == CAUSE_REMOVE_MEMBER)
-		CoworkLockSubscriptions(change.location_id, false);
-	CoworkSetStatus(&change);
+	CoworkLockSubscriptions(change.location_id, false);
 	if (cause == CAUSE_REMOVE_MEMBER)
 	{
+		/*
+		 * Ending a subscription whose start has come but is not handled yet
+		 * handles it (a member since its start); the removal comes after.
+		 */
 		CoworkSPIConnect();
 		end_running_subscriptions(change.location_id, change.person_id);
 		CoworkSPIFinish();
 	}
+	CoworkSetStatus(&change);
 }
 
 /*

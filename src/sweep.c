@@ -24,23 +24,41 @@
  *	  later than as_of minus the grace, or none (running, or starting later).
  * Ending early (end_subscription) is just an earlier ends_at: one rule.
  *
- * Concurrency.  Due ends are claimed FOR UPDATE SKIP LOCKED, so concurrent
- * sweeps share the work and never handle one twice.  A batch takes, for
- * each location it touches, an exclusive transaction-level advisory lock
- * before it judges anyone there, and judges in a statement of its own, with
- * a fresh snapshot; every writer of a subscription takes the same lock in
- * shared mode (the subscription trigger; remove_member before it changes
- * the customer).  So a subscription committed before the sweep's lock is
- * seen by it, and one that waited for the lock comes after the demotion and
- * promotes again: either way a serial order.  Changes made by
- * administrators to the customer row itself are re-checked by the UPDATE
- * (EvalPlanQual).
+ * Concurrency.  A batch (of starts or of ends) takes, for each location it
+ * works at, an exclusive transaction-level advisory lock (the location's
+ * subscription lock) before it claims anything there, and judges in
+ * statements of its own, with fresh snapshots; every writer of a
+ * subscription takes the same lock in shared mode (the subscription
+ * trigger, end_subscription), and so do remove_member, restore_member and
+ * delete_nonmember before they touch anything.  So a subscription
+ * committed before the batch's lock is seen by it, and one that waited for
+ * the lock comes after the demotion and promotes again: either way a
+ * serial order.  Changes made by administrators to the customer row itself
+ * are re-checked by the UPDATE (EvalPlanQual).
  *
- * A batch is three statements: claim (delete from the queue), lock the
- * locations, and one set-based UPDATE, with the reason for each row given by
- * a batch cause (CoworkBeginBatch).  run_maintenance commits after each
- * batch, so a run killed half-way leaves whole batches, and the next run
- * finishes.
+ * Lock order, the same on every path: the location's subscription lock
+ * first, then rows: subscriptions, the queue of pending ends, customers.  A writer holds its shared lock
+ * from its first subscription statement to its commit, so a batch must not
+ * hold a row a writer may want while it waits for that lock: it takes the
+ * locks of the locations where something is due before it claims (rows
+ * read without locks tell it which), first without waiting
+ * (pg_try_advisory_xact_lock).  A location it cannot lock at once is either
+ * held by a writer or by another batch; a probe (a claim rolled back in a
+ * subtransaction) tells which: when something there is due that nobody has
+ * claimed, the batch waits for the lock, holding no row; otherwise the
+ * other batch has it all and this one does not wait.  Claims are FOR
+ * UPDATE SKIP LOCKED, so concurrent runs share the work and never handle
+ * one start or end twice.  An UPDATE of a subscription locks its row before
+ * its trigger takes the lock; that is safe because batches never wait for a
+ * subscription row.
+ *
+ * A batch of ends is four statements: find the locations, claim (delete
+ * from the queue) there, and one set-based UPDATE, with the reason for each
+ * row given by a batch cause (CoworkBeginBatch).  run_maintenance commits
+ * after each batch, so a run killed half-way leaves whole batches, and the
+ * next run finishes.  Each batch runs in an SPI connection of its own,
+ * whose memory (result tables included) is freed when the batch ends, so a
+ * run of any length uses the memory of one batch.
  *
  *-------------------------------------------------------------------------
  */
@@ -143,6 +161,161 @@ CoworkLockSubscriptions(int64 location_id, bool exclusive)
 							Int32GetDatum(COWORK_LOCK_CLASS), key2);
 }
 
+/* Take a location's subscription lock exclusively if no one holds it. */
+static bool
+try_lock_subscriptions(int64 location_id)
+{
+	Datum		key2 = Int32GetDatum((int32) (location_id ^ (location_id >> 32)));
+
+	return DatumGetBool(DirectFunctionCall2(pg_try_advisory_xact_lock_int4,
+											Int32GetDatum(COWORK_LOCK_CLASS), key2));
+}
+
+/*
+ * The statements with which a batch finds where to work: candidates ($1
+ * as_of, $2 limit, $3 locations to leave out) gives the locations of the
+ * first limit rows due, in ascending order, read without locks; probe ($1
+ * as_of, $2 a location) claims one due row there that nobody holds.
+ */
+typedef struct BatchQueries
+{
+	const char *candidates_sql;
+	const char *probe_sql;
+	SPIPlanPtr	candidates_plan;
+	SPIPlanPtr	probe_plan;
+} BatchQueries;
+
+/* A growing array of location ids, in the current memory context. */
+typedef struct LocationList
+{
+	int64	   *ids;
+	int			n;
+	int			size;
+} LocationList;
+
+static void
+location_list_add(LocationList *list, int64 id)
+{
+	if (list->n == list->size)
+	{
+		list->size = Max(list->size * 2, 8);
+		list->ids = list->ids ? repalloc(list->ids, sizeof(int64) * list->size) :
+			palloc(sizeof(int64) * list->size);
+	}
+	list->ids[list->n++] = id;
+}
+
+/* An int8[] datum of the ids of a list. */
+static Datum
+location_array(const LocationList *list)
+{
+	Datum	   *elems = palloc(sizeof(Datum) * Max(list->n, 1));
+
+	for (int i = 0; i < list->n; i++)
+		elems[i] = Int64GetDatum(list->ids[i]);
+	return PointerGetDatum(construct_array(elems, list->n, INT8OID, 8,
+										   FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+}
+
+/*
+ * Whether something is due at the location that no one has claimed: the
+ * probe claims it in a subtransaction rolled back at once, so it holds no
+ * row afterwards and never waits (SKIP LOCKED).
+ */
+static bool
+has_unclaimed(BatchQueries *queries, TimestampTz as_of, int64 location_id)
+{
+	MemoryContext oldcontext = CurrentMemoryContext;
+	ResourceOwner oldowner = CurrentResourceOwner;
+	Oid			argtypes[2] = {TIMESTAMPTZOID, INT8OID};
+	Datum		values[2];
+	bool		found = false;
+
+	values[0] = TimestampTzGetDatum(as_of);
+	values[1] = Int64GetDatum(location_id);
+	CoworkPlan(&queries->probe_plan, queries->probe_sql, 2, argtypes);
+
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(oldcontext);
+	PG_TRY();
+	{
+		found = CoworkExecute(queries->probe_plan, values, NULL, SPI_OK_SELECT, 1) > 0;
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(oldcontext);
+		edata = CopyErrorData();
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcontext);
+		CurrentResourceOwner = oldowner;
+		ReThrowError(edata);
+	}
+	PG_END_TRY();
+	RollbackAndReleaseCurrentSubTransaction();
+	MemoryContextSwitchTo(oldcontext);
+	CurrentResourceOwner = oldowner;
+	return found;
+}
+
+/*
+ * Take the exclusive subscription locks of the locations where a batch
+ * will claim, before it claims anything, and return them in *locked (none:
+ * nothing is due that this batch may take).  Locations in *skipped are left
+ * out, and those that another batch has entirely are added to it.
+ *
+ * Locations free at once are taken (in ascending order, without waiting).
+ * When none is, the first busy one where something is due that nobody has
+ * claimed is waited for, the batch holding no row meanwhile; a busy
+ * location is otherwise left to the batch that holds it.
+ */
+static void
+lock_batch_locations(BatchQueries *queries, TimestampTz as_of, int limit,
+					 LocationList *skipped, LocationList *locked)
+{
+	Oid			argtypes[3] = {TIMESTAMPTZOID, INT4OID, INT8ARRAYOID};
+	Datum		values[3];
+
+	locked->n = 0;
+	CoworkPlan(&queries->candidates_plan, queries->candidates_sql, 3, argtypes);
+	for (;;)
+	{
+		LocationList busy = {0};
+		int			n;
+
+		values[0] = TimestampTzGetDatum(as_of);
+		values[1] = Int32GetDatum(limit);
+		values[2] = location_array(skipped);
+		n = CoworkExecute(queries->candidates_plan, values, NULL, SPI_OK_SELECT, 0);
+		if (n == 0)
+			return;
+		for (int i = 0; i < n; i++)
+		{
+			int64		location_id = spi_int8(i, 1);
+
+			if (try_lock_subscriptions(location_id))
+				location_list_add(locked, location_id);
+			else
+				location_list_add(&busy, location_id);
+		}
+		/* Busy locations wait for a later batch, when there is work here. */
+		if (locked->n > 0)
+			return;
+		for (int i = 0; i < busy.n; i++)
+		{
+			if (has_unclaimed(queries, as_of, busy.ids[i]))
+			{
+				CoworkLockSubscriptions(busy.ids[i], true);
+				location_list_add(locked, busy.ids[i]);
+				return;
+			}
+			location_list_add(skipped, busy.ids[i]);
+		}
+	}
+}
+
 /*
  * Keep the queue of pending ends in step with a subscription's end date:
  * queued (again) when it has one, dropped when it has none.
@@ -236,7 +409,53 @@ process_start(const Subscription *sub)
 }
 
 /*
- * BEFORE INSERT OR UPDATE FOR EACH ROW on cowork.subscription: a
+ * The columns that make a subscription what it is: fixed once it is made.
+ * The queue of pending ends keeps a copy of the subscriber, and an end is
+ * judged for the people the subscription had; a different subscriber or
+ * plan is a new subscription.
+ */
+static const char *const fixed_columns[] = {
+	"location_id", "subscription_id", "plan_id", "person_id", "company_id"
+};
+
+/* Raise 55000 when an UPDATE changes one of the fixed columns. */
+static void
+check_fixed_columns(TupleDesc tupdesc, HeapTuple old, HeapTuple new)
+{
+	for (int i = 0; i < lengthof(fixed_columns); i++)
+	{
+		int			att = SPI_fnumber(tupdesc, fixed_columns[i]);
+		bool		old_null;
+		bool		new_null;
+		Datum		old_value;
+		Datum		new_value;
+		bool		id_null;
+		int64		subscription_id;
+
+		if (att <= 0)
+			elog(ERROR, "cowork: subscription table has no column \"%s\"",
+				 fixed_columns[i]);
+		old_value = SPI_getbinval(old, tupdesc, att, &old_null);
+		new_value = SPI_getbinval(new, tupdesc, att, &new_null);
+		if (old_null == new_null &&
+			(old_null || DatumGetInt64(old_value) == DatumGetInt64(new_value)))
+			continue;
+
+		subscription_id = DatumGetInt64(SPI_getbinval(old, tupdesc,
+													  SPI_fnumber(tupdesc, "subscription_id"),
+													  &id_null));
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("cannot change %s of subscription " INT64_FORMAT,
+						fixed_columns[i], subscription_id),
+				 errdetail("A subscription's location, subscriber and plan are fixed when it is made."),
+				 errhint("End it with cowork.end_subscription() and subscribe again.")));
+	}
+}
+
+/*
+ * BEFORE INSERT OR UPDATE FOR EACH ROW on cowork.subscription: an UPDATE
+ * keeps its location, subscriber and plan (check_fixed_columns); a
  * subscription that ends when it starts (ended before it began) never
  * starts; its end is handled like any other.
  */
@@ -267,6 +486,9 @@ cowork_subscription_check_trigger(PG_FUNCTION_ARGS)
 	if (start_done_att <= 0)
 		elog(ERROR, "cowork: table \"%s\" is not a subscription table",
 			 RelationGetRelationName(trigdata->tg_relation));
+
+	if (TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event))
+		check_fixed_columns(tupdesc, trigdata->tg_trigtuple, trigdata->tg_newtuple);
 
 	row = TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event) ?
 		trigdata->tg_newtuple : trigdata->tg_trigtuple;
@@ -373,53 +595,72 @@ cowork_subscription_trigger(PG_FUNCTION_ARGS)
 /*
  * end_subscription(subscription_id bigint, ends_at timestamptz DEFAULT
  * now()): end a subscription early.  Exactly like reaching that end date
- * (the sweep handles it); one ended before its start never starts.
+ * (the sweep handles it); one ended before its start never starts.  Takes
+ * the location's subscription lock before the subscription's row, in the
+ * order every path takes them.
  */
 Datum
 cowork_end_subscription(PG_FUNCTION_ARGS)
 {
+	static SPIPlanPtr find_plan = NULL;
 	static SPIPlanPtr lock_plan = NULL;
 	static SPIPlanPtr update_plan = NULL;
 	static const char *const argnames[] = {"subscription_id", "ends_at"};
 	Oid			argtypes[3] = {INT8OID, INT8OID, TIMESTAMPTZOID};
 	Datum		values[3];
 	bool		isnull;
+	int64		subscription_id;
+	int64		location_id = 0;
 	TimestampTz ends_at;
 	TimestampTz starts_at;
 	TimestampTz current_end;
 	bool		open_ended;
+	bool		found;
 
 	CoworkRequireArgs(fcinfo, argnames, 2);
+	subscription_id = PG_GETARG_INT64(0);
 	ends_at = PG_GETARG_TIMESTAMPTZ(1);
 
 	CoworkSPIConnect();
-	CoworkPlan(&lock_plan,
-			   "SELECT location_id, starts_at, ends_at FROM cowork.subscription"
-			   " WHERE subscription_id OPERATOR(pg_catalog.=) $1 FOR UPDATE",
+	/* Its location (which never changes), then the lock, then the row. */
+	CoworkPlan(&find_plan,
+			   "SELECT location_id FROM cowork.subscription"
+			   " WHERE subscription_id OPERATOR(pg_catalog.=) $1",
 			   1, argtypes);
-	values[0] = PG_GETARG_DATUM(0);
-	if (CoworkExecute(lock_plan, values, NULL, SPI_OK_SELECT, 1) == 0)
+	values[0] = Int64GetDatum(subscription_id);
+	found = CoworkExecute(find_plan, values, NULL, SPI_OK_SELECT, 1) == 1;
+	if (found)
+	{
+		location_id = spi_int8(0, 1);
+		CoworkLockSubscriptions(location_id, false);
+		found = CoworkExecuteKey(&lock_plan,
+								 "SELECT starts_at, ends_at FROM cowork.subscription"
+								 " WHERE location_id OPERATOR(pg_catalog.=) $1"
+								 " AND subscription_id OPERATOR(pg_catalog.=) $2 FOR UPDATE",
+								 location_id, subscription_id, SPI_OK_SELECT, 1) == 1;
+	}
+	if (!found)
 		ereport(ERROR,
 				(errcode(ERRCODE_NO_DATA_FOUND),
 				 errmsg("subscription " INT64_FORMAT " does not exist",
-						PG_GETARG_INT64(0))));
-	values[0] = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+						subscription_id)));
 	starts_at = DatumGetTimestampTz(SPI_getbinval(SPI_tuptable->vals[0],
-												  SPI_tuptable->tupdesc, 2, &isnull));
+												  SPI_tuptable->tupdesc, 1, &isnull));
 	current_end = DatumGetTimestampTz(SPI_getbinval(SPI_tuptable->vals[0],
-													SPI_tuptable->tupdesc, 3, &open_ended));
+													SPI_tuptable->tupdesc, 2, &open_ended));
 	if (!open_ended && current_end <= GetCurrentTransactionStartTimestamp())
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("subscription " INT64_FORMAT " has ended already",
-						PG_GETARG_INT64(0)),
+						subscription_id),
 				 errdetail("It ended at %s.", timestamptz_to_str(current_end))));
 
 	/* Ended before it starts: it never runs. */
 	if (ends_at < starts_at)
 		ends_at = starts_at;
 
-	values[1] = PG_GETARG_DATUM(0);
+	values[0] = Int64GetDatum(location_id);
+	values[1] = Int64GetDatum(subscription_id);
 	values[2] = TimestampTzGetDatum(ends_at);
 	CoworkPlan(&update_plan,
 			   "UPDATE cowork.subscription SET ends_at = $3,"
@@ -432,35 +673,71 @@ cowork_end_subscription(PG_FUNCTION_ARGS)
 	PG_RETURN_VOID();
 }
 
+/* Where starts are due: the subscriptions not started yet, by start. */
+static BatchQueries start_queries = {
+	"SELECT DISTINCT d.location_id FROM ("
+	" SELECT s.location_id FROM cowork.subscription s"
+	" WHERE s.start_processed_at IS NULL AND s.starts_at OPERATOR(pg_catalog.<=) $1"
+	" AND s.location_id OPERATOR(pg_catalog.<>) ALL ($3)"
+	" ORDER BY s.starts_at LIMIT $2) d ORDER BY 1",
+	"SELECT 1 FROM cowork.subscription s"
+	" WHERE s.start_processed_at IS NULL AND s.starts_at OPERATOR(pg_catalog.<=) $1"
+	" AND s.location_id OPERATOR(pg_catalog.=) $2"
+	" ORDER BY s.starts_at LIMIT 1 FOR UPDATE SKIP LOCKED",
+	NULL, NULL
+};
+
 /*
  * Handle the starts that have come by as_of, at most limit of them;
  * returns how many subscriptions were handled.  Skips those another run
- * holds.
+ * holds.  Runs in an SPI connection of its own: what it allocates is freed
+ * when it returns.
  */
 static int
 start_batch(TimestampTz as_of, int limit)
 {
 	static SPIPlanPtr plan = NULL;
-	Oid			argtypes[2] = {TIMESTAMPTZOID, INT4OID};
-	Datum		values[2];
+	Oid			argtypes[3] = {TIMESTAMPTZOID, INT4OID, INT8ARRAYOID};
+	Datum		values[3];
+	LocationList skipped = {0};
+	LocationList locked = {0};
 	Subscription *subs;
-	int			n;
+	int			n = 0;
 
-	values[0] = TimestampTzGetDatum(as_of);
-	values[1] = Int32GetDatum(limit);
+	CoworkSPIConnect();
 	CoworkPlan(&plan,
 			   "SELECT " SUBSCRIPTION_COLUMNS
 			   " FROM cowork.subscription s JOIN cowork.plan p"
 			   " ON p.location_id OPERATOR(pg_catalog.=) s.location_id"
 			   " AND p.plan_id OPERATOR(pg_catalog.=) s.plan_id"
 			   " WHERE s.start_processed_at IS NULL AND s.starts_at OPERATOR(pg_catalog.<=) $1"
+			   " AND s.location_id OPERATOR(pg_catalog.=) ANY ($3)"
 			   " ORDER BY s.starts_at LIMIT $2 FOR UPDATE OF s SKIP LOCKED",
-			   2, argtypes);
-	n = CoworkExecute(plan, values, NULL, SPI_OK_SELECT, 0);
+			   3, argtypes);
+	for (;;)
+	{
+		/* 1. The locations' subscription locks, before any row. */
+		lock_batch_locations(&start_queries, as_of, limit, &skipped, &locked);
+		if (locked.n == 0)
+			break;
+
+		/* 2. Claim the due starts there that no other run holds. */
+		values[0] = TimestampTzGetDatum(as_of);
+		values[1] = Int32GetDatum(limit);
+		values[2] = location_array(&locked);
+		n = CoworkExecute(plan, values, NULL, SPI_OK_SELECT, 0);
+		if (n > 0)
+			break;
+		/* Nothing left there (handled meanwhile): look elsewhere. */
+		for (int i = 0; i < locked.n; i++)
+			location_list_add(&skipped, locked.ids[i]);
+	}
+
+	/* 3. Their people become members. */
 	subs = spi_subscriptions(n);
 	for (int i = 0; i < n; i++)
 		process_start(&subs[i]);
-	pfree(subs);
+	CoworkSPIFinish();
 	return n;
 }
 
@@ -531,25 +808,41 @@ end_map(const char *name, int n)
 	return hash_create(name, Max(n, 16), &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 }
 
-static int
-compare_int64(const void *a, const void *b)
-{
-	int64		x = *(const int64 *) a;
-	int64		y = *(const int64 *) b;
-
-	return (x > y) - (x < y);
-}
+/*
+ * Where ends are due: the queue, by end date, each location's grace after.
+ * The grace is a subquery per row, so that the plan reads the queue's index
+ * in order and stops at the limit.
+ */
+static BatchQueries end_queries = {
+	"SELECT DISTINCT d.location_id FROM ("
+	" SELECT q.location_id FROM cowork.subscription_end_due q"
+	" WHERE q.ends_at OPERATOR(pg_catalog.<=) $1"
+	" AND q.location_id OPERATOR(pg_catalog.<>) ALL ($3)"
+	" AND q.ends_at OPERATOR(pg_catalog.<=) ($1 OPERATOR(pg_catalog.-)"
+	"  (SELECT l.auto_remove_grace FROM cowork.location l"
+	"   WHERE l.location_id OPERATOR(pg_catalog.=) q.location_id))"
+	" ORDER BY q.ends_at LIMIT $2) d ORDER BY 1",
+	"SELECT 1 FROM cowork.subscription_end_due q"
+	" WHERE q.location_id OPERATOR(pg_catalog.=) $2"
+	" AND q.ends_at OPERATOR(pg_catalog.<=) $1"
+	" AND q.ends_at OPERATOR(pg_catalog.<=) ($1 OPERATOR(pg_catalog.-)"
+	"  (SELECT l.auto_remove_grace FROM cowork.location l"
+	"   WHERE l.location_id OPERATOR(pg_catalog.=) $2))"
+	" ORDER BY q.ends_at LIMIT 1 FOR UPDATE OF q SKIP LOCKED",
+	NULL, NULL
+};
 
 /*
  * Handle the ends due by as_of, at most limit of them; returns how many
- * were claimed, and adds the members demoted to *moved.
+ * were claimed, and adds the members demoted to *moved.  Runs in an SPI
+ * connection of its own: what it allocates is freed when it returns.
  */
 static int
 end_batch(TimestampTz as_of, int limit, int64 *moved)
 {
 	static SPIPlanPtr claim_plan = NULL;
 	static SPIPlanPtr demote_plan = NULL;
-	Oid			claim_types[2] = {TIMESTAMPTZOID, INT4OID};
+	Oid			claim_types[3] = {TIMESTAMPTZOID, INT4OID, INT8ARRAYOID};
 	Oid			batch_types[5] = {INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID,
 	TIMESTAMPTZARRAYOID, TIMESTAMPTZOID};
 	Datum		values[5];
@@ -557,17 +850,13 @@ end_batch(TimestampTz as_of, int limit, int64 *moved)
 	Datum	   *persons;
 	Datum	   *companies;
 	Datum	   *ends_ats;
-	int64	   *to_lock;
+	LocationList skipped = {0};
+	LocationList locked = {0};
 	BatchEnds	ends;
-	int			n;
+	int			n = 0;
 	int			grants = 0;
 
-	/*
-	 * 1. Claim the due ends no other run holds: deleting them from the queue
-	 * is also marking them handled, committed with the batch.
-	 */
-	values[0] = TimestampTzGetDatum(as_of);
-	values[1] = Int32GetDatum(limit);
+	CoworkSPIConnect();
 	CoworkPlan(&claim_plan,
 			   "WITH claimed AS ("
 			   "  SELECT q.ctid AS queued, q.location_id, q.subscription_id, q.person_id,"
@@ -580,16 +869,41 @@ end_batch(TimestampTz as_of, int limit, int64 *moved)
 			   "   AND p.plan_id OPERATOR(pg_catalog.=) s.plan_id"
 			   "  WHERE q.ends_at OPERATOR(pg_catalog.<=) $1"
 			   "   AND q.ends_at OPERATOR(pg_catalog.<=) ($1 OPERATOR(pg_catalog.-) l.auto_remove_grace)"
+			   "   AND q.location_id OPERATOR(pg_catalog.=) ANY ($3)"
 			   "  ORDER BY q.ends_at LIMIT $2 FOR UPDATE OF q SKIP LOCKED),"
 			   " handled AS ("
 			   "  DELETE FROM cowork.subscription_end_due"
 			   "  WHERE ctid OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT queued FROM claimed)))"
 			   " SELECT location_id, subscription_id, person_id, company_id, ends_at, grants"
 			   " FROM claimed",
-			   2, claim_types);
-	n = CoworkExecute(claim_plan, values, NULL, SPI_OK_SELECT, 0);
+			   3, claim_types);
+	for (;;)
+	{
+		/* 1. The locations' subscription locks, before any row. */
+		lock_batch_locations(&end_queries, as_of, limit, &skipped, &locked);
+		if (locked.n == 0)
+			break;
+
+		/*
+		 * 2. Claim the due ends there that no other run holds: deleting them
+		 * from the queue is also marking them handled, committed with the
+		 * batch.
+		 */
+		values[0] = TimestampTzGetDatum(as_of);
+		values[1] = Int32GetDatum(limit);
+		values[2] = location_array(&locked);
+		n = CoworkExecute(claim_plan, values, NULL, SPI_OK_SELECT, 0);
+		if (n > 0)
+			break;
+		/* Nothing left there (handled meanwhile): look elsewhere. */
+		for (int i = 0; i < locked.n; i++)
+			location_list_add(&skipped, locked.ids[i]);
+	}
 	if (n == 0)
+	{
+		CoworkSPIFinish();
 		return 0;
+	}
 
 	ends.by_person = end_map("cowork ends by person", n);
 	ends.by_company = end_map("cowork ends by company", n);
@@ -597,7 +911,6 @@ end_batch(TimestampTz as_of, int limit, int64 *moved)
 	persons = palloc(sizeof(Datum) * n);
 	companies = palloc(sizeof(Datum) * n);
 	ends_ats = palloc(sizeof(Datum) * n);
-	to_lock = palloc(sizeof(int64) * n);
 	for (int i = 0; i < n; i++)
 	{
 		bool		isnull;
@@ -607,7 +920,6 @@ end_batch(TimestampTz as_of, int limit, int64 *moved)
 																SPI_tuptable->tupdesc, 5,
 																&isnull));
 
-		to_lock[i] = location_id;
 		if (!DatumGetBool(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 6, &isnull)))
 			continue;			/* a product, or a subscription since deleted */
 		/* What the demotion needs of each end; 0 matches no id. */
@@ -624,14 +936,6 @@ end_batch(TimestampTz as_of, int limit, int64 *moved)
 
 	if (grants > 0)
 	{
-		/* 2. Lock the locations, in order, against concurrent subscribers. */
-		qsort(to_lock, n, sizeof(int64), compare_int64);
-		for (int i = 0; i < n; i++)
-		{
-			if (i == 0 || to_lock[i] != to_lock[i - 1])
-				CoworkLockSubscriptions(to_lock[i], true);
-		}
-
 		/*
 		 * 3. With a fresh snapshot, demote in one statement the members whose
 		 * conditions hold: the triggers check each change and log it with the
@@ -699,13 +1003,7 @@ end_batch(TimestampTz as_of, int limit, int64 *moved)
 		PG_END_TRY();
 	}
 
-	hash_destroy(ends.by_person);
-	hash_destroy(ends.by_company);
-	pfree(locations);
-	pfree(persons);
-	pfree(companies);
-	pfree(ends_ats);
-	pfree(to_lock);
+	CoworkSPIFinish();			/* frees the maps and arrays with the rest */
 	return n;
 }
 
@@ -749,10 +1047,8 @@ cowork_run_auto_remove(PG_FUNCTION_ARGS)
 	CoworkRequireArgs(fcinfo, argnames, 1);
 	require_read_committed("cowork.run_auto_remove()");
 	as_of = PG_GETARG_TIMESTAMPTZ(0);
-	CoworkSPIConnect();
 	while (end_batch(as_of, 10000, &moved) > 0)
 		CHECK_FOR_INTERRUPTS();
-	CoworkSPIFinish();
 	PG_RETURN_INT64(moved);
 }
 
@@ -773,6 +1069,8 @@ cowork_run_maintenance(PG_FUNCTION_ARGS)
 	int64		started = 0;
 	int64		moved = 0;
 	int			n;
+	MemoryContext batch_context;
+	MemoryContext oldcontext;
 
 	CoworkRequireArgs(fcinfo, argnames, 2);
 	as_of = PG_GETARG_TIMESTAMPTZ(0);
@@ -780,10 +1078,21 @@ cowork_run_maintenance(PG_FUNCTION_ARGS)
 	check_batch_size(batch_size);
 	require_read_committed("cowork.run_maintenance()");
 
+	/*
+	 * This connection is for the commits.  Each batch runs in an SPI
+	 * connection of its own (its memory freed when it ends), and each batch
+	 * and its commit in a memory context reset after it: a commit made by
+	 * SPI_commit() leaves a little in the caller's context (the list of
+	 * dropped statistics, pgstat_get_transactional_drops).  So a run uses the
+	 * memory of one batch however many there are.
+	 */
 	nonatomic = fcinfo->context && IsA(fcinfo->context, CallContext) &&
 		!castNode(CallContext, fcinfo->context)->atomic;
 	if (SPI_connect_ext(nonatomic ? SPI_OPT_NONATOMIC : 0) != SPI_OK_CONNECT)
 		elog(ERROR, "cowork: SPI_connect failed");
+	batch_context = AllocSetContextCreate(CurrentMemoryContext, "cowork maintenance batch",
+										  ALLOCSET_SMALL_SIZES);
+	oldcontext = MemoryContextSwitchTo(batch_context);
 
 	do
 	{
@@ -791,6 +1100,7 @@ cowork_run_maintenance(PG_FUNCTION_ARGS)
 		started += n;
 		if (nonatomic)
 			SPI_commit();
+		MemoryContextReset(batch_context);
 		CHECK_FOR_INTERRUPTS();
 	} while (n > 0);
 
@@ -799,9 +1109,11 @@ cowork_run_maintenance(PG_FUNCTION_ARGS)
 		n = end_batch(as_of, batch_size, &moved);
 		if (nonatomic)
 			SPI_commit();
+		MemoryContextReset(batch_context);
 		CHECK_FOR_INTERRUPTS();
 	} while (n > 0);
 
+	MemoryContextSwitchTo(oldcontext);
 	CoworkSPIFinish();
 	if (started > 0 || moved > 0)
 		ereport(NOTICE,

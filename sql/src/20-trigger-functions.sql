@@ -61,7 +61,7 @@ RETURNS trigger
 AS 'MODULE_PATHNAME', 'cowork_subscription_check_trigger'
 LANGUAGE C;
 COMMENT ON FUNCTION @extschema@.subscription_check_trigger() IS
-'BEFORE INSERT OR UPDATE on cowork.subscription: a subscription ended before its start never starts';
+'BEFORE INSERT OR UPDATE on cowork.subscription: a subscription keeps its location, subscriber and plan (55000); one ended before its start never starts';
 
 CREATE FUNCTION @extschema@.subscription_trigger()
 RETURNS trigger

@@ -104,7 +104,7 @@ CREATE TRIGGER subscription_rules
     BEFORE INSERT OR UPDATE ON @extschema@.subscription
     FOR EACH ROW EXECUTE FUNCTION @extschema@.subscription_check_trigger();
 COMMENT ON TRIGGER subscription_rules ON @extschema@.subscription IS
-'A subscription ended before its start never starts';
+'A subscription''s location, subscriber and plan are fixed (end it and subscribe again); a subscription ended before its start never starts';
 CREATE TRIGGER subscription_start
     AFTER INSERT OR UPDATE OF starts_at, ends_at ON @extschema@.subscription
     FOR EACH ROW EXECUTE FUNCTION @extschema@.subscription_trigger();
