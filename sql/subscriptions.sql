@@ -204,7 +204,10 @@ SELECT cowork.status_of(:loc, :pia) AS pia_next_day;
 -- else, or to another plan, is to end it and subscribe again.
 SELECT cowork.invite_member(:loc, 'Quin Old', 'quin@example.com') AS quin \gset
 SELECT cowork.invite_member(:loc, 'Ray New', 'ray@example.com') AS ray \gset
+-- (Backdated as a restore would: since is the rules' own, direct DML cannot set it.)
+SET session_replication_role = replica;
 UPDATE cowork.customer SET since = now() - interval '20 days' WHERE person_id IN (:quin, :ray);
+RESET session_replication_role;
 SELECT cowork.subscribe(:loc, :quin, :desk, now() - interval '10 days', now() + interval '10 days') AS quin_sub \gset
 SELECT cowork.subscribe_company(:loc, :acme, :coffee, now() - interval '1 day') AS acme_coffee \gset
 SELECT cowork.create_location('Uptown') AS uptown \gset
