@@ -111,6 +111,20 @@ done
 passed=$((passed + sh_ok)); failed=$((failed + sh_bad))
 summary+=("shell: $sh_ok passed, $sh_bad failed")
 
+# The Citus test: skipped where Citus is not installed (CI); where it is,
+# its counts are information (what works distributed so far), and only the
+# harness failing to run counts as a failure.
+echo "== Citus test (test/citus/run.sh)"
+if bash test/citus/run.sh >/tmp/cowork-citus.$$.log 2>&1; then
+    sed 's/^/    /' /tmp/cowork-citus.$$.log
+    summary+=("$(tail -1 /tmp/cowork-citus.$$.log)")
+else
+    sed 's/^/    /' /tmp/cowork-citus.$$.log
+    echo "test citus ... FAILED (the harness could not run)"
+    failed=$((failed + 1))
+    summary+=("citus: the harness could not run (failed)")
+fi
+
 rm -f /tmp/cowork-*.$$.log
 cowork_cluster_stop
 
