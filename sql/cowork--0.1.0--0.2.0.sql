@@ -17,6 +17,11 @@
 -- registry of tracked tables.
 --------------------------------------------------------------------------
 
+-- since is the rules' own: no default (the trigger sets it), no value from
+-- a statement.
+ALTER TABLE @extschema@.customer ALTER COLUMN since DROP DEFAULT;
+COMMENT ON COLUMN @extschema@.customer.since IS 'When the current status began; set by the status rules (an INSERT or UPDATE cannot set it)';
+
 -- The table and key of the action that made a change, in their own columns.
 ALTER TABLE @extschema@.customer_event ADD COLUMN IF NOT EXISTS source text;
 ALTER TABLE @extschema@.customer_event ADD COLUMN IF NOT EXISTS source_key text;

@@ -204,12 +204,23 @@ read_completed_value(Relation rel, int attnum, const char *value)
 	return result;
 }
 
-/* Whether rel is cowork.action itself. */
+/*
+ * Whether rel is cowork.action itself, or (under Citus) one of its shards,
+ * cowork.action_<shard id>.
+ */
 static bool
 is_cowork_action(Relation rel)
 {
-	return RelationGetNamespace(rel) == get_namespace_oid("cowork", false) &&
-		strcmp(RelationGetRelationName(rel), "action") == 0;
+	const char *name = RelationGetRelationName(rel);
+
+	if (RelationGetNamespace(rel) != get_namespace_oid("cowork", false) ||
+		strncmp(name, "action", 6) != 0)
+		return false;
+	if (name[6] == '\0')
+		return true;
+	if (name[6] != '_' || name[7] == '\0')
+		return false;
+	return strspn(name + 7, "0123456789") == strlen(name + 7);
 }
 
 /*

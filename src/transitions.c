@@ -532,17 +532,15 @@ cowork_customer_check_trigger(PG_FUNCTION_ARGS)
 
 	if (is_insert)
 	{
+		/*
+		 * The rules give a new customer's "since" (below): the column has no
+		 * default, and a value given by the statement is refused.  (Not
+		 * compared with now(): under Citus the default would be the
+		 * coordinator's and this trigger runs on a worker.)
+		 */
 		from = STATUS_NONE;
-		if (!pending_for(location_id, person_id) || pending.since == 0)
-		{
-			/* A new customer's status begins now (the column's default). */
-			bool		isnull;
-			Datum		since = SPI_getbinval(newtuple, tupdesc, cols.since, &isnull);
-
-			if (isnull ||
-				DatumGetTimestampTz(since) != GetCurrentTransactionStartTimestamp())
-				refuse_since(location_id, person_id);
-		}
+		if (!heap_attisnull(newtuple, cols.since, tupdesc))
+			refuse_since(location_id, person_id);
 	}
 	else
 	{
@@ -585,7 +583,7 @@ cowork_customer_check_trigger(PG_FUNCTION_ARGS)
 		newtuple = heap_modify_tuple_by_cols(newtuple, tupdesc, 1, &cols.since,
 											 &since, &isnull);
 	}
-	else if (!is_insert)
+	else
 	{
 		Datum		since = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
 		bool		isnull = false;

@@ -81,7 +81,7 @@ CREATE TABLE @extschema@.customer (
     is_company_manager boolean NOT NULL DEFAULT false,
     is_admin           boolean NOT NULL DEFAULT false,
     suspended          boolean NOT NULL DEFAULT false,
-    since              timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    since              timestamptz NOT NULL,
     CONSTRAINT customer_pkey PRIMARY KEY (location_id, person_id),
     CONSTRAINT customer_location_fkey FOREIGN KEY (location_id)
         REFERENCES @extschema@.location (location_id),
@@ -100,7 +100,7 @@ COMMENT ON COLUMN @extschema@.customer.company_id IS 'The company the customer b
 COMMENT ON COLUMN @extschema@.customer.is_company_manager IS 'Whether the customer manages their company''s details';
 COMMENT ON COLUMN @extschema@.customer.is_admin IS 'Whether the customer is an administrator of the location';
 COMMENT ON COLUMN @extschema@.customer.suspended IS 'A suspended member keeps the status but loses every capability';
-COMMENT ON COLUMN @extschema@.customer.since IS 'When the current status began';
+COMMENT ON COLUMN @extschema@.customer.since IS 'When the current status began; set by the status rules (an INSERT or UPDATE cannot set it)';
 
 CREATE INDEX customer_location_status_idx
     ON @extschema@.customer (location_id, status);
