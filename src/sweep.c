@@ -1086,6 +1086,8 @@ end_batch(TimestampTz as_of, int limit, int64 *moved)
 		PG_TRY();
 		{
 			*moved += CoworkExecute(demote_plan, values, NULL, SPI_OK_UPDATE, 0);
+			/* The events of the batch's changes, in one statement. */
+			CoworkFlushBatch();
 		}
 		PG_FINALLY();
 		{
