@@ -50,9 +50,11 @@
  * held by a writer or by another batch; a probe (a claim rolled back in a
  * subtransaction) tells which: when something there is due that nobody has
  * claimed, the batch waits for the lock, holding no row; otherwise the
- * other batch has it all and this one does not wait.  Claims are FOR
- * UPDATE SKIP LOCKED, so concurrent runs share the work and never handle
- * one start or end twice.  An UPDATE of a subscription locks its row before
+ * other batch has it all and this one does not wait.  Claims of starts
+ * are FOR UPDATE SKIP LOCKED; a claim of ends deletes (or holds) its queue
+ * rows in the same statement, which locks them as well; and a batch claims
+ * only where it holds the locations' locks: so concurrent runs share the
+ * work and never handle one start or end twice.  An UPDATE of a subscription locks its row before
  * its trigger takes the lock; that is safe because batches never wait for a
  * subscription row.
  *
@@ -956,7 +958,7 @@ end_batch(TimestampTz as_of, int limit, int64 *moved)
 			   "  WHERE q.ends_at OPERATOR(pg_catalog.<=) $1 AND NOT q.on_hold"
 			   "   AND q.ends_at OPERATOR(pg_catalog.<=) ($1 OPERATOR(pg_catalog.-) l.auto_remove_grace)"
 			   "   AND q.location_id OPERATOR(pg_catalog.=) ANY ($3)"
-			   "  ORDER BY q.ends_at LIMIT $2 FOR UPDATE OF q SKIP LOCKED),"
+			   "  ORDER BY q.ends_at LIMIT $2),"
 			   " handled AS ("
 			   "  DELETE FROM cowork.subscription_end_due"
 			   "  WHERE ctid OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT queued FROM claimed WHERE active))),"
@@ -974,9 +976,11 @@ end_batch(TimestampTz as_of, int limit, int64 *moved)
 			break;
 
 		/*
-		 * 2. Claim the due ends there that no other run holds: deleting them
-		 * from the queue is also marking them handled, committed with the
-		 * batch.  At a location whose auto_remove_members is off they are
+		 * 2. Claim the due ends there: deleting them from the queue is also
+		 * marking them handled, committed with the batch.  No other batch
+		 * claims there meanwhile (the locations' locks), and the DELETE
+		 * locks the rows, so another batch's probe (SKIP LOCKED) passes
+		 * them by: no FOR UPDATE, which would write every row once more.  At a location whose auto_remove_members is off they are
 		 * put on hold instead, out of the way of later sweeps until the
 		 * switch is on again (location_switch_trigger releases them).
 		 */
@@ -1047,13 +1051,13 @@ end_batch(TimestampTz as_of, int limit, int64 *moved)
 				   "   pg_catalog.unnest($3), pg_catalog.unnest($4))"
 				   "   AS d(location_id, person_id, company_id, ends_at)),"
 				   " matched AS ("
-				   "  SELECT c.location_id, c.person_id, d.ends_at"
-				   "  FROM due d JOIN cowork.customer c ON c.location_id OPERATOR(pg_catalog.=) d.location_id"
-				   "   AND c.person_id OPERATOR(pg_catalog.=) d.person_id"
+				   "  SELECT d.location_id, d.person_id, d.ends_at"
+				   "  FROM due d WHERE d.person_id OPERATOR(pg_catalog.<>) 0"
 				   "  UNION ALL"
 				   "  SELECT c.location_id, c.person_id, d.ends_at"
 				   "  FROM due d JOIN cowork.customer c ON c.location_id OPERATOR(pg_catalog.=) d.location_id"
-				   "   AND c.company_id OPERATOR(pg_catalog.=) d.company_id),"
+				   "   AND c.company_id OPERATOR(pg_catalog.=) d.company_id"
+				   "  WHERE d.company_id OPERATOR(pg_catalog.<>) 0),"
 				   " covered AS ("
 				   "  SELECT location_id, person_id, pg_catalog.max(ends_at) AS ends_at"
 				   "  FROM matched GROUP BY location_id, person_id)"
