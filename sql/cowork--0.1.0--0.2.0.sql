@@ -337,3 +337,70 @@ UPDATE @extschema@.subscription_end_due q
   FROM @extschema@.subscription s
  WHERE s.location_id = q.location_id AND s.subscription_id = q.subscription_id
    AND (q.person_id IS DISTINCT FROM s.person_id OR q.company_id IS DISTINCT FROM s.company_id);
+
+-- ---------------------------------------------------------------------------
+-- The switch does not forget: ends reached while auto_remove_members is off
+-- are held, and released when it is switched on again
+-- ---------------------------------------------------------------------------
+-- A sweep that reaches an end at a location whose switch is off puts it on
+-- hold (on_hold) instead of dropping it; the location trigger releases the
+-- location's held ends when the switch goes on, and the next sweep judges
+-- them by the rule.  The queue's index by date leaves held ends out, so they
+-- cost nothing while they wait.
+ALTER TABLE @extschema@.subscription_end_due
+    ADD COLUMN IF NOT EXISTS on_hold boolean NOT NULL DEFAULT false;
+COMMENT ON COLUMN @extschema@.subscription_end_due.on_hold IS 'Reached by a sweep while the location''s auto_remove_members was off: kept, not due, until the switch is on again';
+COMMENT ON TABLE @extschema@.subscription_end_due IS
+'The subscription ends that auto-removal has still to handle: a row per subscription with an end date, kept by the subscription trigger, deleted by the sweep that handles it (put on hold instead while the location''s auto_remove_members is off)';
+DO $$
+BEGIN
+    -- The index by date, rebuilt as a partial index without the held ends.
+    IF EXISTS (SELECT 1 FROM pg_catalog.pg_index i
+                WHERE i.indexrelid OPERATOR(pg_catalog.=) '@extschema@.subscription_end_due_ends_idx'::pg_catalog.regclass
+                  AND i.indpred IS NULL) THEN
+        DROP INDEX @extschema@.subscription_end_due_ends_idx;
+        CREATE INDEX subscription_end_due_ends_idx ON @extschema@.subscription_end_due (ends_at)
+            WHERE NOT on_hold;
+    END IF;
+END;
+$$;
+COMMENT ON INDEX @extschema@.subscription_end_due_ends_idx IS
+'The pending ends by date, those on hold left out: a run with nothing due reads one index page';
+CREATE INDEX IF NOT EXISTS subscription_end_due_on_hold_idx ON @extschema@.subscription_end_due (location_id)
+    WHERE on_hold;
+COMMENT ON INDEX @extschema@.subscription_end_due_on_hold_idx IS
+'The ends on hold at a location, released when its auto_remove_members is switched on again';
+CREATE OR REPLACE FUNCTION @extschema@.location_switch_trigger()
+RETURNS trigger
+AS 'MODULE_PATHNAME', 'cowork_location_switch_trigger'
+LANGUAGE C;
+COMMENT ON FUNCTION @extschema@.location_switch_trigger() IS
+'AFTER UPDATE OF auto_remove_members on cowork.location: takes the location''s subscription lock; switched on, releases the ends held while it was off';
+REVOKE ALL ON FUNCTION @extschema@.location_switch_trigger() FROM PUBLIC;
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_trigger
+                    WHERE tgrelid OPERATOR(pg_catalog.=) '@extschema@.location'::pg_catalog.regclass
+                      AND tgname OPERATOR(pg_catalog.=) 'location_auto_remove_switch') THEN
+        CREATE TRIGGER location_auto_remove_switch
+            AFTER UPDATE OF auto_remove_members ON @extschema@.location
+            FOR EACH ROW EXECUTE FUNCTION @extschema@.location_switch_trigger();
+    END IF;
+END;
+$$;
+COMMENT ON TRIGGER location_auto_remove_switch ON @extschema@.location IS
+'Switching auto_remove_members waits for a sweep judging the location; switching it on releases the ends held while it was off, for the next sweep';
+-- 0.1.0 dropped the ends a sweep reached while a location's switch was off.
+-- At the locations whose switch is off now, every end date that has passed
+-- and is no longer queued is queued again, on hold: when the switch goes on,
+-- the next sweep judges them by the rule (an end that was handled while the
+-- switch was on is judged again by the same rule).
+-- A second run finds them queued.
+INSERT INTO @extschema@.subscription_end_due
+       (location_id, subscription_id, person_id, company_id, ends_at, on_hold)
+SELECT s.location_id, s.subscription_id, s.person_id, s.company_id, s.ends_at, true
+  FROM @extschema@.subscription s
+  JOIN @extschema@.location l ON l.location_id OPERATOR(pg_catalog.=) s.location_id
+ WHERE NOT l.auto_remove_members AND s.ends_at IS NOT NULL
+   AND s.ends_at OPERATOR(pg_catalog.<=) pg_catalog.now()
+ON CONFLICT (location_id, subscription_id) DO NOTHING;

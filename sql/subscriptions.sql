@@ -116,7 +116,11 @@ SELECT cowork.add_nonmember(:loc, 'Jo Kept', 'jo@example.com') AS jo \gset
 SELECT cowork.subscribe(:loc, :jo, :desk, now() - interval '10 days', now() - interval '1 day') AS jo_sub \gset
 SELECT cowork.run_auto_remove() AS switched_off;
 SELECT cowork.status_of(:loc, :jo) AS jo;
+-- The switch only held the removal back: switched on again, the next sweep
+-- removes Jo, whose subscription ended while it was off.
 UPDATE cowork.location SET auto_remove_members = true WHERE location_id = :loc;
+SELECT cowork.run_auto_remove() AS switched_on;
+SELECT cowork.status_of(:loc, :jo) AS jo;
 
 -- Companies: a company subscription covers its members.
 SELECT cowork.create_company(:loc, 'Acme') AS acme \gset

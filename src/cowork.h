@@ -85,6 +85,7 @@ extern CustomerStatus CoworkStatusOf(int64 location_id, int64 person_id);
 extern Oid	CoworkCustomerOwner(void);
 extern void CoworkBeginBatch(TransitionCause cause, BatchDetailFn detail_fn,
 							 void *arg);
+extern void CoworkFlushBatch(void);
 extern void CoworkEndBatch(void);
 
 /* The capabilities of SPEC section 5 (capabilities.c). */

@@ -15,7 +15,11 @@
  *
  * Ends.  A subscription's end date is queued (cowork.subscription_end_due,
  * kept by the subscription trigger) and handled once, by the first sweep at
- * least the location's grace after it, which deletes it from the queue.  A member it
+ * least the location's grace after it, which deletes it from the queue.
+ * At a location whose auto_remove_members is off the sweep puts it on hold
+ * instead (out of the queue's index by date); switching the location on
+ * releases its held ends (location_switch_trigger), so the outcome never
+ * depends on whether a sweep ran while it was off.  A member it
  * covers becomes a nonmember when all of these hold:
  *	- the location has auto_remove_members on, and the member is no admin;
  *	- the subscription ended after their membership began (customer.since):
@@ -46,9 +50,11 @@
  * held by a writer or by another batch; a probe (a claim rolled back in a
  * subtransaction) tells which: when something there is due that nobody has
  * claimed, the batch waits for the lock, holding no row; otherwise the
- * other batch has it all and this one does not wait.  Claims are FOR
- * UPDATE SKIP LOCKED, so concurrent runs share the work and never handle
- * one start or end twice.  An UPDATE of a subscription locks its row before
+ * other batch has it all and this one does not wait.  Claims of starts
+ * are FOR UPDATE SKIP LOCKED; a claim of ends deletes (or holds) its queue
+ * rows in the same statement, which locks them as well; and a batch claims
+ * only where it holds the locations' locks: so concurrent runs share the
+ * work and never handle one start or end twice.  An UPDATE of a subscription locks its row before
  * its trigger takes the lock; that is safe because batches never wait for a
  * subscription row.
  *
@@ -78,12 +84,14 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
+#include "utils/snapmgr.h"
 #include "utils/timestamp.h"
 
 #include "cowork.h"
 
 PG_FUNCTION_INFO_V1(cowork_subscription_check_trigger);
 PG_FUNCTION_INFO_V1(cowork_subscription_trigger);
+PG_FUNCTION_INFO_V1(cowork_location_switch_trigger);
 PG_FUNCTION_INFO_V1(cowork_end_subscription);
 PG_FUNCTION_INFO_V1(cowork_run_auto_remove);
 PG_FUNCTION_INFO_V1(cowork_run_maintenance);
@@ -334,7 +342,7 @@ queue_end(int64 location_id, int64 subscription_id)
 						 " WHERE location_id OPERATOR(pg_catalog.=) $1"
 						 " AND subscription_id OPERATOR(pg_catalog.=) $2 AND ends_at IS NOT NULL"
 						 " ON CONFLICT (location_id, subscription_id)"
-						 " DO UPDATE SET ends_at = EXCLUDED.ends_at",
+						 " DO UPDATE SET ends_at = EXCLUDED.ends_at, on_hold = false",
 						 location_id, subscription_id, SPI_OK_INSERT, 0) == 0)
 		CoworkExecuteKey(&delete_plan,
 						 "DELETE FROM cowork.subscription_end_due"
@@ -593,6 +601,85 @@ cowork_subscription_trigger(PG_FUNCTION_ARGS)
 }
 
 /*
+ * AFTER UPDATE OF auto_remove_members FOR EACH ROW on cowork.location: a
+ * change of the switch takes the location's subscription lock, as a writer
+ * of subscriptions does, so that a sweep batch judging the location sees
+ * one value throughout (it holds the lock exclusively).  Switched on, the
+ * ends that sweeps put on hold while it was off are released: the next
+ * sweep judges them by the rule, as if no sweep had run meanwhile.
+ */
+Datum
+cowork_location_switch_trigger(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+	static SPIPlanPtr release_plan = NULL;
+	TupleDesc	tupdesc;
+	int			switch_att;
+	int			id_att;
+	bool		old_null;
+	bool		new_null;
+	bool		was_on;
+	bool		is_on;
+	int64		location_id;
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		elog(ERROR, "cowork_location_switch_trigger: not called by trigger manager");
+	if (!TRIGGER_FIRED_AFTER(trigdata->tg_event) ||
+		!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) ||
+		!TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event))
+		elog(ERROR, "cowork_location_switch_trigger: must fire AFTER UPDATE FOR EACH ROW");
+	if (CoworkRestoringRow(trigdata))
+		return PointerGetDatum(NULL);
+
+	tupdesc = RelationGetDescr(trigdata->tg_relation);
+	switch_att = SPI_fnumber(tupdesc, "auto_remove_members");
+	id_att = SPI_fnumber(tupdesc, "location_id");
+	if (switch_att <= 0 || id_att <= 0)
+		elog(ERROR, "cowork: table \"%s\" is not a location table",
+			 RelationGetRelationName(trigdata->tg_relation));
+	was_on = DatumGetBool(SPI_getbinval(trigdata->tg_trigtuple, tupdesc, switch_att, &old_null));
+	is_on = DatumGetBool(SPI_getbinval(trigdata->tg_newtuple, tupdesc, switch_att, &new_null));
+	was_on = was_on && !old_null;
+	is_on = is_on && !new_null;
+	if (was_on == is_on)
+		return PointerGetDatum(NULL);
+	location_id = DatumGetInt64(SPI_getbinval(trigdata->tg_newtuple, tupdesc, id_att, &new_null));
+
+	/* A sweep batch judging this location's members comes before or after us. */
+	CoworkLockSubscriptions(location_id, false);
+
+	if (is_on)
+	{
+		Oid			argtypes[1] = {INT8OID};
+		Datum		values[1] = {Int64GetDatum(location_id)};
+		CoworkUserSwitch sw;
+		int			rc;
+
+		CoworkSPIConnect();
+		/* The queue is the extension's bookkeeping: its owner writes it. */
+		CoworkSwitchUser(CoworkTableOwner("subscription_end_due"), &sw);
+		CoworkPlan(&release_plan,
+				   "UPDATE cowork.subscription_end_due SET on_hold = false"
+				   " WHERE location_id OPERATOR(pg_catalog.=) $1 AND on_hold",
+				   1, argtypes);
+
+		/*
+		 * Every held end, whatever the caller's snapshot: one a batch held
+		 * after this transaction's snapshot was taken (REPEATABLE READ) is
+		 * released too, or it would wait for the next switch.
+		 */
+		rc = SPI_execute_snapshot(release_plan, values, NULL, GetLatestSnapshot(),
+								  InvalidSnapshot, false, true, 0);
+		if (rc != SPI_OK_UPDATE)
+			elog(ERROR, "cowork: SPI_execute_snapshot returned %s, expected %s",
+				 SPI_result_code_string(rc), SPI_result_code_string(SPI_OK_UPDATE));
+		CoworkSwitchBack(&sw);
+		CoworkSPIFinish();
+	}
+	return PointerGetDatum(NULL);
+}
+
+/*
  * end_subscription(subscription_id bigint, ends_at timestamptz DEFAULT
  * now()): end a subscription early.  Exactly like reaching that end date
  * (the sweep handles it); one ended before its start never starts.  Takes
@@ -816,7 +903,7 @@ end_map(const char *name, int n)
 static BatchQueries end_queries = {
 	"SELECT DISTINCT d.location_id FROM ("
 	" SELECT q.location_id FROM cowork.subscription_end_due q"
-	" WHERE q.ends_at OPERATOR(pg_catalog.<=) $1"
+	" WHERE q.ends_at OPERATOR(pg_catalog.<=) $1 AND NOT q.on_hold"
 	" AND q.location_id OPERATOR(pg_catalog.<>) ALL ($3)"
 	" AND q.ends_at OPERATOR(pg_catalog.<=) ($1 OPERATOR(pg_catalog.-)"
 	"  (SELECT l.auto_remove_grace FROM cowork.location l"
@@ -824,7 +911,7 @@ static BatchQueries end_queries = {
 	" ORDER BY q.ends_at LIMIT $2) d ORDER BY 1",
 	"SELECT 1 FROM cowork.subscription_end_due q"
 	" WHERE q.location_id OPERATOR(pg_catalog.=) $2"
-	" AND q.ends_at OPERATOR(pg_catalog.<=) $1"
+	" AND q.ends_at OPERATOR(pg_catalog.<=) $1 AND NOT q.on_hold"
 	" AND q.ends_at OPERATOR(pg_catalog.<=) ($1 OPERATOR(pg_catalog.-)"
 	"  (SELECT l.auto_remove_grace FROM cowork.location l"
 	"   WHERE l.location_id OPERATOR(pg_catalog.=) $2))"
@@ -860,21 +947,25 @@ end_batch(TimestampTz as_of, int limit, int64 *moved)
 	CoworkPlan(&claim_plan,
 			   "WITH claimed AS ("
 			   "  SELECT q.ctid AS queued, q.location_id, q.subscription_id, q.person_id,"
-			   "   q.company_id, q.ends_at, COALESCE(p.grants_membership, false) AS grants"
+			   "   q.company_id, q.ends_at, COALESCE(p.grants_membership, false) AS grants,"
+			   "   l.auto_remove_members AS active"
 			   "  FROM cowork.subscription_end_due q"
 			   "  JOIN cowork.location l ON l.location_id OPERATOR(pg_catalog.=) q.location_id"
 			   "  LEFT JOIN cowork.subscription s ON s.location_id OPERATOR(pg_catalog.=) q.location_id"
 			   "   AND s.subscription_id OPERATOR(pg_catalog.=) q.subscription_id"
 			   "  LEFT JOIN cowork.plan p ON p.location_id OPERATOR(pg_catalog.=) s.location_id"
 			   "   AND p.plan_id OPERATOR(pg_catalog.=) s.plan_id"
-			   "  WHERE q.ends_at OPERATOR(pg_catalog.<=) $1"
+			   "  WHERE q.ends_at OPERATOR(pg_catalog.<=) $1 AND NOT q.on_hold"
 			   "   AND q.ends_at OPERATOR(pg_catalog.<=) ($1 OPERATOR(pg_catalog.-) l.auto_remove_grace)"
 			   "   AND q.location_id OPERATOR(pg_catalog.=) ANY ($3)"
-			   "  ORDER BY q.ends_at LIMIT $2 FOR UPDATE OF q SKIP LOCKED),"
+			   "  ORDER BY q.ends_at LIMIT $2),"
 			   " handled AS ("
 			   "  DELETE FROM cowork.subscription_end_due"
-			   "  WHERE ctid OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT queued FROM claimed)))"
-			   " SELECT location_id, subscription_id, person_id, company_id, ends_at, grants"
+			   "  WHERE ctid OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT queued FROM claimed WHERE active))),"
+			   " held AS ("
+			   "  UPDATE cowork.subscription_end_due SET on_hold = true"
+			   "  WHERE ctid OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT queued FROM claimed WHERE NOT active)))"
+			   " SELECT location_id, subscription_id, person_id, company_id, ends_at, grants AND active"
 			   " FROM claimed",
 			   3, claim_types);
 	for (;;)
@@ -885,9 +976,13 @@ end_batch(TimestampTz as_of, int limit, int64 *moved)
 			break;
 
 		/*
-		 * 2. Claim the due ends there that no other run holds: deleting them
-		 * from the queue is also marking them handled, committed with the
-		 * batch.
+		 * 2. Claim the due ends there: deleting them from the queue is also
+		 * marking them handled, committed with the batch.  No other batch
+		 * claims there meanwhile (the locations' locks), and the DELETE
+		 * locks the rows, so another batch's probe (SKIP LOCKED) passes
+		 * them by: no FOR UPDATE, which would write every row once more.  At a location whose auto_remove_members is off they are
+		 * put on hold instead, out of the way of later sweeps until the
+		 * switch is on again (location_switch_trigger releases them).
 		 */
 		values[0] = TimestampTzGetDatum(as_of);
 		values[1] = Int32GetDatum(limit);
@@ -921,7 +1016,7 @@ end_batch(TimestampTz as_of, int limit, int64 *moved)
 																&isnull));
 
 		if (!DatumGetBool(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 6, &isnull)))
-			continue;			/* a product, or a subscription since deleted */
+			continue;			/* a product, a subscription since deleted, or held */
 		/* What the demotion needs of each end; 0 matches no id. */
 		locations[grants] = Int64GetDatum(location_id);
 		persons[grants] = Int64GetDatum(spi_int8(i, 3));
@@ -956,13 +1051,13 @@ end_batch(TimestampTz as_of, int limit, int64 *moved)
 				   "   pg_catalog.unnest($3), pg_catalog.unnest($4))"
 				   "   AS d(location_id, person_id, company_id, ends_at)),"
 				   " matched AS ("
-				   "  SELECT c.location_id, c.person_id, d.ends_at"
-				   "  FROM due d JOIN cowork.customer c ON c.location_id OPERATOR(pg_catalog.=) d.location_id"
-				   "   AND c.person_id OPERATOR(pg_catalog.=) d.person_id"
+				   "  SELECT d.location_id, d.person_id, d.ends_at"
+				   "  FROM due d WHERE d.person_id OPERATOR(pg_catalog.<>) 0"
 				   "  UNION ALL"
 				   "  SELECT c.location_id, c.person_id, d.ends_at"
 				   "  FROM due d JOIN cowork.customer c ON c.location_id OPERATOR(pg_catalog.=) d.location_id"
-				   "   AND c.company_id OPERATOR(pg_catalog.=) d.company_id),"
+				   "   AND c.company_id OPERATOR(pg_catalog.=) d.company_id"
+				   "  WHERE d.company_id OPERATOR(pg_catalog.<>) 0),"
 				   " covered AS ("
 				   "  SELECT location_id, person_id, pg_catalog.max(ends_at) AS ends_at"
 				   "  FROM matched GROUP BY location_id, person_id)"
@@ -995,6 +1090,8 @@ end_batch(TimestampTz as_of, int limit, int64 *moved)
 		PG_TRY();
 		{
 			*moved += CoworkExecute(demote_plan, values, NULL, SPI_OK_UPDATE, 0);
+			/* The events of the batch's changes, in one statement. */
+			CoworkFlushBatch();
 		}
 		PG_FINALLY();
 		{

@@ -35,6 +35,7 @@
 #include "commands/trigger.h"
 #include "fmgr.h"
 #include "miscadmin.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
 #include "utils/guc.h"
@@ -159,6 +160,12 @@ static PendingCause pending = {false};
 /*
  * The cause of every change made while a batch is open (the sweep's
  * set-based UPDATE), with a function giving each row's reason detail.
+ *
+ * The events of a batch's changes are collected by the event trigger, row
+ * by row, and written by CoworkFlushBatch() in one INSERT ... SELECT once
+ * the statement is done: every change is still checked by the BEFORE
+ * trigger and logged, but the log costs one statement per batch instead
+ * of one per row (and one switch to the log owner's rights).
  */
 typedef struct BatchCause
 {
@@ -167,11 +174,24 @@ typedef struct BatchCause
 	BatchDetailFn detail_fn;
 	void	   *arg;
 	Oid			actor;
+	MemoryContext context;		/* the caller's: the events' lifetime */
+	int			n;				/* events collected, not yet written */
+	int			size;
+	Datum	   *locations;
+	Datum	   *persons;
+	Datum	   *froms;			/* status labels, as text */
+	bool	   *from_nulls;		/* no customer row before */
+	Datum	   *tos;
+	Datum	   *reasons;
 } BatchCause;
 
 static BatchCause batch = {false};
 
-/* Open a batch: until CoworkEndBatch(), every change is for this cause. */
+/*
+ * Open a batch: until CoworkEndBatch(), every change is for this cause.
+ * The events are kept in the current memory context until
+ * CoworkFlushBatch() writes them.
+ */
 void
 CoworkBeginBatch(TransitionCause cause, BatchDetailFn detail_fn, void *arg)
 {
@@ -179,13 +199,90 @@ CoworkBeginBatch(TransitionCause cause, BatchDetailFn detail_fn, void *arg)
 	batch.detail_fn = detail_fn;
 	batch.arg = arg;
 	batch.actor = GetUserId();
+	batch.context = CurrentMemoryContext;
+	batch.n = 0;
+	batch.size = 0;
 	batch.active = true;
 }
 
+/* Close the batch; events not flushed (an error on the way) are dropped. */
 void
 CoworkEndBatch(void)
 {
 	batch.active = false;
+	batch.n = 0;
+	batch.size = 0;
+}
+
+/* Collect the event of one change made in the open batch. */
+static void
+batch_add_event(int64 location_id, int64 person_id, const char *from,
+				const char *to, const char *reason)
+{
+	MemoryContext oldcontext = MemoryContextSwitchTo(batch.context);
+
+	if (batch.n == batch.size)
+	{
+		int			size = Max(batch.size * 2, 256);
+
+		if (batch.size == 0)
+		{
+			batch.locations = palloc(sizeof(Datum) * size);
+			batch.persons = palloc(sizeof(Datum) * size);
+			batch.froms = palloc(sizeof(Datum) * size);
+			batch.from_nulls = palloc(sizeof(bool) * size);
+			batch.tos = palloc(sizeof(Datum) * size);
+			batch.reasons = palloc(sizeof(Datum) * size);
+		}
+		else
+		{
+			batch.locations = repalloc(batch.locations, sizeof(Datum) * size);
+			batch.persons = repalloc(batch.persons, sizeof(Datum) * size);
+			batch.froms = repalloc(batch.froms, sizeof(Datum) * size);
+			batch.from_nulls = repalloc(batch.from_nulls, sizeof(bool) * size);
+			batch.tos = repalloc(batch.tos, sizeof(Datum) * size);
+			batch.reasons = repalloc(batch.reasons, sizeof(Datum) * size);
+		}
+		batch.size = size;
+	}
+	batch.locations[batch.n] = Int64GetDatum(location_id);
+	batch.persons[batch.n] = Int64GetDatum(person_id);
+	batch.from_nulls[batch.n] = (from == NULL);
+	batch.froms[batch.n] = from ? CStringGetTextDatum(from) : (Datum) 0;
+	batch.tos[batch.n] = CStringGetTextDatum(to);
+	batch.reasons[batch.n] = CStringGetTextDatum(reason);
+	batch.n++;
+	MemoryContextSwitchTo(oldcontext);
+}
+
+/* A one-dimensional array datum of n values of type elemtype. */
+static Datum
+batch_array(Datum *values, bool *nulls, int n, Oid elemtype)
+{
+	int			dims[1] = {n};
+	int			lbs[1] = {1};
+	int16		typlen;
+	bool		typbyval;
+	char		typalign;
+
+	get_typlenbyvalalign(elemtype, &typlen, &typbyval, &typalign);
+	return PointerGetDatum(construct_md_array(values, nulls, 1, dims, lbs, elemtype,
+											  typlen, typbyval, typalign));
+}
+
+static void write_batch_events(void);
+
+/*
+ * Write the events collected in the open batch, in the order of the
+ * changes, in one statement; call after each statement of the batch.
+ */
+void
+CoworkFlushBatch(void)
+{
+	if (!batch.active || batch.n == 0)
+		return;
+	write_batch_events();
+	batch.n = 0;
 }
 
 /* The name of a status, as in the enum (or "(no customer row)"). */
@@ -714,6 +811,45 @@ write_event(int64 location_id, int64 person_id, CustomerStatus from,
 }
 
 /*
+ * Append the events collected in the open batch to cowork.customer_event,
+ * in one INSERT ... SELECT, with the log owner's rights and the batch's
+ * actor: the same rows write_event() would write one by one.
+ */
+static void
+write_batch_events(void)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[6] = {INT8ARRAYOID, INT8ARRAYOID, TEXTARRAYOID, TEXTARRAYOID,
+	TEXTARRAYOID, TEXTOID};
+	Datum		values[6];
+	CoworkUserSwitch sw;
+
+	values[0] = batch_array(batch.locations, NULL, batch.n, INT8OID);
+	values[1] = batch_array(batch.persons, NULL, batch.n, INT8OID);
+	values[2] = batch_array(batch.froms, batch.from_nulls, batch.n, TEXTOID);
+	values[3] = batch_array(batch.tos, NULL, batch.n, TEXTOID);
+	values[4] = batch_array(batch.reasons, NULL, batch.n, TEXTOID);
+	values[5] = CStringGetTextDatum(GetUserNameFromId(batch.actor, false));
+
+	CoworkSPIConnect();
+	CoworkSwitchUser(customer_relation_info()->event_owner, &sw);
+	CoworkPlan(&plan,
+			   "INSERT INTO cowork.customer_event"
+			   " (location_id, person_id, from_status, to_status, reason, actor)"
+			   " SELECT e.location_id, e.person_id, e.from_status::cowork.customer_status,"
+			   " e.to_status::cowork.customer_status, e.reason, $6"
+			   " FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2),"
+			   "  pg_catalog.unnest($3), pg_catalog.unnest($4), pg_catalog.unnest($5))"
+			   "  WITH ORDINALITY AS e(location_id, person_id, from_status, to_status, reason, n)"
+			   " ORDER BY e.n",
+			   6, argtypes);
+	if (CoworkExecute(plan, values, NULL, SPI_OK_INSERT, 0) != batch.n)
+		elog(ERROR, "cowork: the events of a batch were not all written");
+	CoworkSwitchBack(&sw);
+	CoworkSPIFinish();
+}
+
+/*
  * AFTER INSERT OR UPDATE FOR EACH ROW on cowork.customer: one event per
  * status change, none when the status stayed the same; and the audit of the
  * other fields that changed (audit.c).
@@ -767,8 +903,13 @@ cowork_customer_event_trigger(PG_FUNCTION_ARGS)
 	{
 		bool		own = pending_for(location_id, person_id);
 
-		write_event(location_id, person_id, from, to, reason, actor,
-					own ? pending.source : NULL, own ? pending.source_key : NULL);
+		if (!own && batch.active)
+			batch_add_event(location_id, person_id,
+							from == STATUS_NONE ? NULL : status_names[from],
+							status_names[to], reason);
+		else
+			write_event(location_id, person_id, from, to, reason, actor,
+						own ? pending.source : NULL, own ? pending.source_key : NULL);
 	}
 	CoworkAuditCustomer(trigdata->tg_relation, oldtuple, newtuple,
 						location_id, person_id, reason, actor);

@@ -69,3 +69,10 @@ AS 'MODULE_PATHNAME', 'cowork_subscription_trigger'
 LANGUAGE C;
 COMMENT ON FUNCTION @extschema@.subscription_trigger() IS
 'AFTER INSERT OR UPDATE on cowork.subscription: a started membership subscription makes its people members; the end date is queued for the sweep';
+
+CREATE FUNCTION @extschema@.location_switch_trigger()
+RETURNS trigger
+AS 'MODULE_PATHNAME', 'cowork_location_switch_trigger'
+LANGUAGE C;
+COMMENT ON FUNCTION @extschema@.location_switch_trigger() IS
+'AFTER UPDATE OF auto_remove_members on cowork.location: takes the location''s subscription lock; switched on, releases the ends held while it was off';

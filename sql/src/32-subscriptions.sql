@@ -86,19 +86,26 @@ CREATE TABLE @extschema@.subscription_end_due (
     person_id       bigint,
     company_id      bigint,
     ends_at         timestamptz NOT NULL,
+    on_hold         boolean NOT NULL DEFAULT false,
     CONSTRAINT subscription_end_due_pkey PRIMARY KEY (location_id, subscription_id)
 );
 COMMENT ON TABLE @extschema@.subscription_end_due IS
-'The subscription ends that auto-removal has still to handle: a row per subscription with an end date, kept by the subscription trigger, deleted by the sweep that handles it';
+'The subscription ends that auto-removal has still to handle: a row per subscription with an end date, kept by the subscription trigger, deleted by the sweep that handles it (put on hold instead while the location''s auto_remove_members is off)';
 COMMENT ON COLUMN @extschema@.subscription_end_due.location_id IS 'The location';
 COMMENT ON COLUMN @extschema@.subscription_end_due.subscription_id IS 'The subscription';
 COMMENT ON COLUMN @extschema@.subscription_end_due.person_id IS 'Its person, for a person''s subscription';
 COMMENT ON COLUMN @extschema@.subscription_end_due.company_id IS 'Its company, for a company''s subscription';
 COMMENT ON COLUMN @extschema@.subscription_end_due.ends_at IS 'Its end date';
+COMMENT ON COLUMN @extschema@.subscription_end_due.on_hold IS 'Reached by a sweep while the location''s auto_remove_members was off: kept, not due, until the switch is on again';
 COMMENT ON CONSTRAINT subscription_end_due_pkey ON @extschema@.subscription_end_due IS 'One pending end per subscription';
-CREATE INDEX subscription_end_due_ends_idx ON @extschema@.subscription_end_due (ends_at);
+CREATE INDEX subscription_end_due_ends_idx ON @extschema@.subscription_end_due (ends_at)
+    WHERE NOT on_hold;
 COMMENT ON INDEX @extschema@.subscription_end_due_ends_idx IS
-'The pending ends by date: a run with nothing due reads one index page';
+'The pending ends by date, those on hold left out: a run with nothing due reads one index page';
+CREATE INDEX subscription_end_due_on_hold_idx ON @extschema@.subscription_end_due (location_id)
+    WHERE on_hold;
+COMMENT ON INDEX @extschema@.subscription_end_due_on_hold_idx IS
+'The ends on hold at a location, released when its auto_remove_members is switched on again';
 
 CREATE TRIGGER subscription_rules
     BEFORE INSERT OR UPDATE ON @extschema@.subscription
@@ -110,3 +117,9 @@ CREATE TRIGGER subscription_start
     FOR EACH ROW EXECUTE FUNCTION @extschema@.subscription_trigger();
 COMMENT ON TRIGGER subscription_start ON @extschema@.subscription IS
 'A membership subscription that has started makes its people members at once; its end date is queued for auto-removal (cowork.subscription_end_due)';
+
+CREATE TRIGGER location_auto_remove_switch
+    AFTER UPDATE OF auto_remove_members ON @extschema@.location
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.location_switch_trigger();
+COMMENT ON TRIGGER location_auto_remove_switch ON @extschema@.location IS
+'Switching auto_remove_members waits for a sweep judging the location; switching it on releases the ends held while it was off, for the next sweep';

@@ -12,6 +12,7 @@ REVOKE ALL ON FUNCTION @extschema@.append_only_trigger() FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.action_state_trigger() FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.subscription_check_trigger() FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.subscription_trigger() FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.location_switch_trigger() FROM PUBLIC;
 -- The sweep moves any member of any location: for the DBA and pg_cron.
 REVOKE ALL ON FUNCTION @extschema@.run_auto_remove(timestamptz) FROM PUBLIC;
 REVOKE ALL ON PROCEDURE @extschema@.run_maintenance(timestamptz, integer) FROM PUBLIC;
