@@ -425,7 +425,7 @@ BEGIN ATOMIC
            AND NOT EXISTS (SELECT FROM audit AS au
                             WHERE au.person_id OPERATOR(pg_catalog.=) c.person_id
                               AND au.field OPERATOR(pg_catalog.=) f.field)),
-    suspended AS (
+    suspended AS MATERIALIZED (
         SELECT v.person_id, pg_catalog.range_agg(v.span) AS spans
           FROM field_value AS v
          WHERE v.field OPERATOR(pg_catalog.=) 'suspended'
@@ -438,7 +438,7 @@ BEGIN ATOMIC
     -- the period they ran in, for the people they cover: the subscriber, or
     -- the customers of the company while they belonged to it and were not
     -- removed.
-    running AS (
+    running AS MATERIALIZED (
         SELECT s.person_id, s.company_id,
                pg_catalog.tstzrange(s.starts_at, s.ends_at) OPERATOR(pg_catalog.*) period.p AS span
           FROM @extschema@.subscription AS s, period
@@ -446,16 +446,19 @@ BEGIN ATOMIC
            AND s.starts_at OPERATOR(pg_catalog.<) pg_catalog.upper(period.p)
            AND (s.ends_at IS NULL OR s.ends_at OPERATOR(pg_catalog.>) pg_catalog.lower(period.p))
            AND s.ends_at IS DISTINCT FROM s.starts_at),
-    company_covered AS (
-        SELECT v.person_id,
-               pg_catalog.tstzmultirange(r.span OPERATOR(pg_catalog.*) v.span) AS spans
+    company_span AS MATERIALIZED (
+        SELECT v.person_id, v.value::pg_catalog.int8 AS company_id, v.span
+          FROM field_value AS v
+         WHERE v.field OPERATOR(pg_catalog.=) 'company_id' AND v.value IS NOT NULL),
+    company_covered AS MATERIALIZED (
+        SELECT cs.person_id,
+               pg_catalog.range_agg(r.span OPERATOR(pg_catalog.*) cs.span) AS spans
           FROM running AS r
-          JOIN field_value AS v
-            ON v.field OPERATOR(pg_catalog.=) 'company_id'
-           AND v.value OPERATOR(pg_catalog.=) r.company_id::pg_catalog.text
-           AND v.span OPERATOR(pg_catalog.&&) r.span
-         WHERE r.company_id IS NOT NULL),
-    customer_span AS (
+          JOIN company_span AS cs
+            ON cs.company_id OPERATOR(pg_catalog.=) r.company_id
+           AND cs.span OPERATOR(pg_catalog.&&) r.span
+         GROUP BY cs.person_id),
+    customer_span AS MATERIALIZED (
         SELECT t.person_id,
                pg_catalog.range_agg(pg_catalog.tstzrange(t.effective_at, t.next_at)) AS spans
           FROM (SELECT u.person_id, u.to_status, u.effective_at,
@@ -470,10 +473,11 @@ BEGIN ATOMIC
                                (SELECT cc.person_id FROM company_covered AS cc)) AS u) AS t
          WHERE t.to_status OPERATOR(pg_catalog.<>) 'removed'::@extschema@.customer_status
          GROUP BY t.person_id),
-    covered AS (
-        SELECT r.person_id, pg_catalog.tstzmultirange(r.span) AS spans
+    covered AS MATERIALIZED (
+        SELECT r.person_id, pg_catalog.range_agg(r.span) AS spans
           FROM running AS r
          WHERE r.person_id IS NOT NULL
+         GROUP BY r.person_id
         UNION ALL
         SELECT cc.person_id, cc.spans OPERATOR(pg_catalog.*) cs.spans
           FROM company_covered AS cc
