@@ -24,7 +24,7 @@ DATA=$(mktemp /tmp/cowork-chart.XXXXXX)
 # The dashboard query: one row per month, one column per location.
 "$PGBIN/psql" -X -q -A -t -F ' ' -d cowork_chart <<'SQL' >"$DATA"
 SET TimeZone = 'Europe/London';
-SELECT to_char(m.month, 'YYYY-MM'),
+SELECT to_char(m.month, 'YYYY-MM-DD'),
        max(m.members_at_end) FILTER (WHERE l.name = 'Riverside Hub'),
        max(m.members_at_end) FILTER (WHERE l.name = 'Old Town Loft'),
        sum(m.joined) FILTER (WHERE l.name = 'Riverside Hub'),
@@ -36,19 +36,20 @@ SQL
 gnuplot <<GP
 set terminal pngcairo size 960,540 font 'DejaVu Sans,11'
 set output '$OUT'
-set title 'Members at the end of each month (cowork.monthly_movement)' font ',14'
+set title 'Members at the end of each month (cowork.monthly_movement)' font ',14' noenhanced
 set xdata time
-set timefmt '%Y-%m'
-set format x '%b\n%Y'
+set timefmt '%Y-%m-%d'
+set format x "%b\\n%Y"
+set xrange ['2023-12-10':'2026-01-01']
 set xtics 60*60*24*30.44*3
 set ylabel 'members'
 set y2label 'joined / left per month (Riverside Hub)'
 set y2tics
 set ytics nomirror
 set yrange [0:*]
-set y2range [0:*]
+set y2range [0:40]
 set grid ytics lc rgb '#dddddd'
-set key top left
+set key top left noenhanced
 set style fill solid 0.5 noborder
 set boxwidth 60*60*24*9
 plot '$DATA' using (timecolumn(1) - 60*60*24*5):4 axes x1y2 with boxes lc rgb '#9ecae1' title 'joined (Riverside Hub)', \
