@@ -129,12 +129,11 @@ COPY cowork.action (location_id, action_id, person_id, kind, state, created_at, 
 901	10	9014	shop_order	completed	2024-03-12 09:00:00+01	2024-03-12 09:00:00+01
 901	11	9014	benefit_application	completed	2024-03-12 09:00:00+01	2024-03-12 09:00:00+01
 \.
-CREATE TEMP VIEW who AS SELECT person_id, full_name FROM cowork.person;
 
 -- 1. status_at: NULL before the first event, the new status from the
 -- event's own at on, the old one a microsecond before.
 SELECT p.full_name, t.at, cowork.status_at(901, p.person_id, t.at)
-  FROM who p, (VALUES (timestamptz '2024-01-10 08:59:59.999999+01'),
+  FROM cowork.person p, (VALUES (timestamptz '2024-01-10 08:59:59.999999+01'),
                       ('2024-01-10 09:00:00+01'), ('2024-03-05 08:59:59.999999+01'),
                       ('2024-03-05 09:00:00+01'), ('2024-03-19 00:00:00+01'),
                       ('2024-03-20 09:00:00+01')) AS t (at)
@@ -142,7 +141,7 @@ SELECT p.full_name, t.at, cowork.status_at(901, p.person_id, t.at)
 -- Events of one transaction share at: event_id orders them (Kim).  Lou:
 -- nothing before 12:00, though his second event says 11:59.
 SELECT p.full_name, t.at, cowork.status_at(901, p.person_id, t.at)
-  FROM who p, (VALUES (timestamptz '2024-04-02 09:59:59+02'), ('2024-04-02 10:00:00+02'),
+  FROM cowork.person p, (VALUES (timestamptz '2024-04-02 09:59:59+02'), ('2024-04-02 10:00:00+02'),
                       ('2024-04-05 11:59:00+02'), ('2024-04-05 11:59:59+02'),
                       ('2024-04-05 12:00:00+02')) AS t (at)
  WHERE p.person_id IN (9009, 9010) ORDER BY p.person_id, t.at;
@@ -154,10 +153,10 @@ SELECT cowork.status_at(902, 9007, '2024-03-03 12:00+01') AS before,
 
 -- 2. members_at, with the start of the membership they were in then.
 SELECT m.person_id, p.full_name, m.since
-  FROM cowork.members_at(901, '2024-03-01 00:00:00+01') m JOIN who p USING (person_id)
+  FROM cowork.members_at(901, '2024-03-01 00:00:00+01') m JOIN cowork.person p USING (person_id)
  ORDER BY m.person_id;
 SELECT m.person_id, p.full_name, m.since
-  FROM cowork.members_at(901, '2024-03-31 00:00:00+01') m JOIN who p USING (person_id)
+  FROM cowork.members_at(901, '2024-03-31 00:00:00+01') m JOIN cowork.person p USING (person_id)
  ORDER BY m.person_id;
 -- Lou is no member at 11:59:30, one at 12:00.
 SELECT count(*) FILTER (WHERE person_id = 9010) AS lou_1159,
@@ -167,7 +166,7 @@ SELECT count(*) AS before_anything FROM cowork.members_at(901, '2023-12-31');
 -- members_at agrees with status_at for everyone at every event time.
 SELECT count(*) AS disagreements
   FROM (SELECT DISTINCT location_id, at FROM cowork.customer_event) t,
-       LATERAL (SELECT p.person_id FROM who p
+       LATERAL (SELECT p.person_id FROM cowork.person p
                  WHERE cowork.status_at(t.location_id, p.person_id, t.at) = 'member'
                 EXCEPT
                 SELECT m.person_id FROM cowork.members_at(t.location_id, t.at) m) d;
@@ -201,14 +200,14 @@ SET TimeZone = 'Europe/Berlin';
 --   Rae: a booking refunded later still counts.  Ona: nothing that counts.
 SELECT a.person_id, p.full_name, a.reason
   FROM cowork.active_users(901, '2024-03-01 00:00+01', '2024-04-01 00:00+02') a
-  JOIN who p USING (person_id) ORDER BY a.person_id;
+  JOIN cowork.person p USING (person_id) ORDER BY a.person_id;
 -- Pat at 902: counted there too, by her payment.
 SELECT * FROM cowork.active_users(902, '2024-03-01 00:00+01', '2024-04-01 00:00+02');
 -- April: Bob's payment at the start, Zed's subscription from the start;
 -- Eve is removed: Acme's subscription no longer covers her.
 SELECT a.person_id, p.full_name, a.reason
   FROM cowork.active_users(901, '2024-04-01 00:00+02', '2024-05-01 00:00+02') a
-  JOIN who p USING (person_id) ORDER BY a.person_id;
+  JOIN cowork.person p USING (person_id) ORDER BY a.person_id;
 -- Sue before and across her suspension: active while not suspended.
 SELECT (SELECT reason FROM cowork.active_users(901, '2024-01-01 00:00+01', '2024-02-01 00:00+01')
          WHERE person_id = 9006) AS january,
@@ -230,7 +229,7 @@ SELECT count(*) AS null_end FROM cowork.active_users(901, '2024-03-01', NULL);
 -- the current one from 20 March; Bob: never a member twice; Dee: never.
 SELECT t.person_id, p.full_name, t.times_member, t.member_since,
        CASE WHEN t.member_since IS NULL THEN t.member_days END AS member_days_closed
-  FROM cowork.tenure t JOIN who p USING (person_id)
+  FROM cowork.tenure t JOIN cowork.person p USING (person_id)
  WHERE t.location_id = 901 ORDER BY t.person_id;
 SELECT abs(member_days - 55 - extract(epoch FROM now()::timestamp - '2024-03-20 09:00'::timestamp) / 86400) < 0.01
        AS ann_adds_up
