@@ -1,7 +1,7 @@
 -- The schema contract (SPEC sections 6 and 7): tables, columns, keys,
 -- types, functions, views, triggers, comments, pg_dump membership.
 BEGIN;
-SELECT plan(162);
+SELECT plan(172);
 
 SELECT has_schema('cowork');
 SELECT has_extension('cowork');
@@ -162,6 +162,20 @@ SELECT has_function('cowork', 'status_of', ARRAY['bigint', 'bigint']);
 SELECT function_returns('cowork', 'status_of', ARRAY['bigint', 'bigint'], 'cowork.customer_status');
 SELECT is_strict('cowork', 'status_of', ARRAY['bigint', 'bigint']);
 SELECT volatility_is('cowork', 'status_of', ARRAY['bigint', 'bigint'], 'stable');
+SELECT function_returns('cowork', 'status_at', ARRAY['bigint', 'bigint', 'timestamp with time zone'], 'cowork.customer_status');
+SELECT function_returns('cowork', 'members_at', ARRAY['bigint', 'timestamp with time zone'], 'setof record');
+SELECT function_returns('cowork', 'active_users', ARRAY['bigint', 'timestamp with time zone', 'timestamp with time zone'], 'setof record');
+SELECT is_empty($$
+    SELECT p.oid::regprocedure FROM pg_proc p
+     WHERE p.oid IN ('cowork.status_at(bigint, bigint, timestamptz)'::regprocedure,
+                     'cowork.members_at(bigint, timestamptz)'::regprocedure,
+                     'cowork.active_users(bigint, timestamptz, timestamptz)'::regprocedure)
+       AND (p.prosecdef OR NOT p.proisstrict OR p.provolatile <> 's')
+$$, 'the reporting functions are SECURITY INVOKER, STRICT and STABLE');
+SELECT is((SELECT array_agg(pg_get_function_result(p.oid) ORDER BY p.proname) FROM pg_proc p
+            WHERE p.pronamespace = 'cowork'::regnamespace AND p.proname IN ('members_at', 'active_users')),
+          ARRAY['TABLE(person_id bigint, reason text)', 'TABLE(person_id bigint, since timestamp with time zone)'],
+          'the reporting functions'' result columns');
 SELECT isnt_strict('cowork', 'add_nonmember', ARRAY['bigint', 'text', 'text', 'text']);
 SELECT isnt_strict('cowork', 'normalize_email', ARRAY['text']);
 SELECT volatility_is('cowork', 'normalize_email', ARRAY['text'], 'immutable');
@@ -177,8 +191,9 @@ SELECT is(
        FROM pg_proc p
       WHERE p.pronamespace = 'cowork'::regnamespace
         AND p.proname IN ('add_nonmember', 'invite_member', 'remove_member',
-                          'delete_nonmember', 'restore_member', 'status_of', 'subscribe')),
-    '{{location_id,full_name},{location_id,person_id},{location_id,full_name},{location_id,person_id},{location_id,person_id},{location_id,person_id},{location_id,person_id}}',
+                          'delete_nonmember', 'restore_member', 'status_of', 'subscribe',
+                          'status_at')),
+    '{{location_id,full_name},{location_id,person_id},{location_id,full_name},{location_id,person_id},{location_id,person_id},{location_id,person_id},{location_id,person_id},{location_id,person_id}}',
     'every function takes location_id first');
 SELECT is_empty($$
     SELECT p.oid::regprocedure FROM pg_proc p
@@ -188,7 +203,16 @@ $$, 'every SECURITY DEFINER function pins search_path');
 
 -- Views
 SELECT views_are('cowork', ARRAY['members', 'nonmembers', 'customer_events', 'location_summary',
-       'customer_history', 'tracked_actions']);
+       'customer_history', 'tracked_actions', 'monthly_movement', 'tenure']);
+SELECT columns_are('cowork', 'monthly_movement', ARRAY['location_id', 'month', 'new_customers',
+       'joined', 'left', 'converted', 'members_at_end']);
+SELECT columns_are('cowork', 'tenure', ARRAY['location_id', 'person_id', 'member_days',
+       'times_member', 'member_since']);
+SELECT is((SELECT array_agg(c.relname::text ORDER BY c.relname) FROM pg_class c
+            WHERE c.relnamespace = 'cowork'::regnamespace AND c.relkind = 'v'
+              AND c.reloptions @> ARRAY['security_invoker=true']
+              AND c.relname IN ('monthly_movement', 'tenure')),
+          ARRAY['monthly_movement', 'tenure'], 'the reporting views are security_invoker');
 SELECT columns_are('cowork', 'customer_history', ARRAY['location_id', 'person_id', 'action_id', 'kind',
        'state', 'amount', 'reference', 'created_at', 'completed_at']);
 SELECT columns_are('cowork', 'tracked_actions', ARRAY['source', 'kind', 'location_column',
@@ -277,6 +301,8 @@ SELECT table_privs_are('cowork', 'customer_history', 'public', ARRAY[]::text[]);
 SELECT table_privs_are('cowork', 'tracked_actions', 'public', ARRAY[]::text[]);
 SELECT table_privs_are('cowork', 'customer_audit', 'public', ARRAY[]::text[]);
 SELECT table_privs_are('cowork', 'tracked_source', 'public', ARRAY[]::text[]);
+SELECT table_privs_are('cowork', 'monthly_movement', 'public', ARRAY[]::text[]);
+SELECT table_privs_are('cowork', 'tenure', 'public', ARRAY[]::text[]);
 SELECT sequence_privs_are('cowork', 'person_person_id_seq', 'public', ARRAY[]::text[]);
 SELECT sequence_privs_are('cowork', 'customer_event_event_id_seq', 'public', ARRAY[]::text[]);
 SELECT function_privs_are('cowork', 'person_trigger', ARRAY[]::text[], 'public', ARRAY[]::text[]);
