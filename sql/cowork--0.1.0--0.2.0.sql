@@ -405,6 +405,7 @@ SELECT s.location_id, s.subscription_id, s.person_id, s.company_id, s.ends_at, t
    AND s.ends_at OPERATOR(pg_catalog.<=) pg_catalog.now()
 ON CONFLICT (location_id, subscription_id) DO NOTHING;
 
+-- ---------------------------------------------------------------------------
 -- Reporting: status_at, members_at, active_users, monthly_movement, tenure
 -- ---------------------------------------------------------------------------
 -- The same as sql/src/60-reporting.sql, re-runnable: CREATE OR REPLACE,
