@@ -96,6 +96,9 @@ static bool access_stale = true;
 static int64 *all_locations = NULL;
 static int	nall_locations = -1;	/* -1: not read yet */
 
+/* What a superuser has: everything, without a look at the tables. */
+static RoleAccess superuser_access = {InvalidOid, true, COWORK_ACCESS_ADMIN};
+
 /* The catalog facts the cache rests on. */
 static Oid	access_relid = InvalidOid;	/* cowork.location_access */
 static Oid	location_relid = InvalidOid;	/* cowork.location */
@@ -177,6 +180,7 @@ access_cache_prepare(void)
 		return;
 
 	MemoryContextReset(access_context);
+	memset(superuser_access.arrays, 0, sizeof(superuser_access.arrays));
 	access_cache = NULL;
 	all_locations = NULL;
 	nall_locations = -1;
@@ -393,6 +397,12 @@ role_access(Oid roleid)
 	RoleAccess *entry;
 	bool		found;
 
+	/*
+	 * A superuser first, without the cache: also while an upgrade script
+	 * runs the functions before cowork.location_access exists.
+	 */
+	if (superuser_arg(roleid))
+		return &superuser_access;
 	access_cache_prepare();
 	entry = hash_search(access_cache, &roleid, HASH_FIND, NULL);
 	if (entry != NULL)
@@ -400,7 +410,7 @@ role_access(Oid roleid)
 
 	/* Worked out in full first: an error on the way leaves no half entry. */
 	ra.roleid = roleid;
-	ra.unrestricted = superuser_arg(roleid) || has_privs_of_role(roleid, access_owner);
+	ra.unrestricted = has_privs_of_role(roleid, access_owner);
 	if (ra.unrestricted)
 		ra.every = COWORK_ACCESS_ADMIN;
 	else
@@ -510,6 +520,8 @@ accessible_array(RoleAccess *ra, CoworkAccess level)
 	int			n = 0;
 	MemoryContext old;
 
+	if (ra == &superuser_access)
+		access_cache_prepare();	/* (the others' entries are prepared) */
 	if (ra->arrays[level] != NULL)
 		return ra->arrays[level];
 	if (ra->every >= level)
