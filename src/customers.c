@@ -87,7 +87,12 @@ cowork_create_location(PG_FUNCTION_ARGS)
 			   "INSERT INTO cowork.location (name, network) VALUES ($1, $2)"
 			   " RETURNING location_id",
 			   2, argtypes);
-	CoworkExecute(plan, values, nulls, SPI_OK_INSERT_RETURNING, 1);
+	/*
+	 * No row limit: with one, the executor stops at the returned row and
+	 * never fires the table's AFTER ... FOR EACH STATEMENT triggers (the
+	 * one that tells sessions a location was added, and any of the DBA's).
+	 */
+	CoworkExecute(plan, values, nulls, SPI_OK_INSERT_RETURNING, 0);
 	location_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
 											  SPI_tuptable->tupdesc, 1, &isnull));
 	CoworkSPIFinish();

@@ -11,14 +11,14 @@ CREATE TRIGGER location_access_changed
     FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.access_changed_trigger();
 COMMENT ON TRIGGER location_access_changed ON @extschema@.location_access IS
 'Sessions work out the roles'' access again after a change of the access rows';
-CREATE TRIGGER location_access_changed
+CREATE TRIGGER location_list_changed
     AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON @extschema@.location
     FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.access_changed_trigger();
-COMMENT ON TRIGGER location_access_changed ON @extschema@.location IS
+COMMENT ON TRIGGER location_list_changed ON @extschema@.location IS
 'Sessions work out again which locations the roles with access to every location reach';
 -- Also in session_replication_role = replica (restores, logical replication).
 ALTER TABLE @extschema@.location_access ENABLE ALWAYS TRIGGER location_access_changed;
-ALTER TABLE @extschema@.location ENABLE ALWAYS TRIGGER location_access_changed;
+ALTER TABLE @extschema@.location ENABLE ALWAYS TRIGGER location_list_changed;
 
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.location_access', '');
 
