@@ -1,8 +1,10 @@
 -- Tenancy: row-level security on every table with location_id and on
 -- cowork.person, the views run with the caller's rights, and the triggers
 -- that tell sessions when access changed.  Each policy compares the row's
--- location_id with an array computed once per statement (the scalar
--- subquery is an InitPlan), so that an index on location_id serves it.
+-- location_id with the array of the locations the role reaches
+-- (accessible_locations(), STABLE, so that an index scan on location_id
+-- evaluates it once, when it starts, and takes it as its key; no subquery,
+-- which Citus does not allow in the policies of distributed tables).
 -- The same DO blocks run in the upgrade script: they drop a policy before
 -- they create it, and ENABLE ROW LEVEL SECURITY is idempotent.
 
@@ -16,19 +18,16 @@ CREATE TRIGGER location_list_changed
     FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.access_changed_trigger();
 COMMENT ON TRIGGER location_list_changed ON @extschema@.location IS
 'Sessions work out again which locations the roles with access to every location reach';
--- Also in session_replication_role = replica (restores, logical replication).
-ALTER TABLE @extschema@.location_access ENABLE ALWAYS TRIGGER location_access_changed;
-ALTER TABLE @extschema@.location ENABLE ALWAYS TRIGGER location_list_changed;
 
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.location_access', '');
 
 DO $tenancy$
 DECLARE
-    reader constant text := 'location_id OPERATOR(pg_catalog.=) ANY ((SELECT @extschema@.accessible_locations(''reader''::@extschema@.staff_access))::pg_catalog.int8[])';
-    admin constant text := 'location_id OPERATOR(pg_catalog.=) ANY ((SELECT @extschema@.accessible_locations(''admin''::@extschema@.staff_access))::pg_catalog.int8[])';
-    every_reader constant text := '(SELECT @extschema@.has_access(NULL::pg_catalog.int8, ''reader''::@extschema@.staff_access))';
-    every_admin constant text := '(SELECT @extschema@.has_access(NULL::pg_catalog.int8, ''admin''::@extschema@.staff_access))';
-    person_admin constant text := 'EXISTS (SELECT FROM @extschema@.customer AS c WHERE c.person_id OPERATOR(pg_catalog.=) person.person_id AND c.location_id OPERATOR(pg_catalog.=) ANY ((SELECT @extschema@.accessible_locations(''admin''::@extschema@.staff_access))::pg_catalog.int8[]))';
+    reader constant text := 'location_id OPERATOR(pg_catalog.=) ANY (@extschema@.accessible_locations(''reader''::@extschema@.staff_access))';
+    admin constant text := 'location_id OPERATOR(pg_catalog.=) ANY (@extschema@.accessible_locations(''admin''::@extschema@.staff_access))';
+    every_reader constant text := '@extschema@.has_access(NULL::pg_catalog.int8, ''reader''::@extschema@.staff_access)';
+    every_admin constant text := '@extschema@.has_access(NULL::pg_catalog.int8, ''admin''::@extschema@.staff_access)';
+    person_admin constant text := 'EXISTS (SELECT FROM @extschema@.customer AS c WHERE c.person_id OPERATOR(pg_catalog.=) person.person_id AND c.location_id OPERATOR(pg_catalog.=) ANY (@extschema@.accessible_locations(''admin''::@extschema@.staff_access)))';
     -- Each policy: table, name suffix, command, USING, WITH CHECK, comment.
     pol text[] := '{}';
     t text;
@@ -75,7 +74,7 @@ BEGIN
          ' OR EXISTS (SELECT FROM @extschema@.invitation AS i WHERE i.person_id OPERATOR(pg_catalog.=) person.person_id)',
          NULL, 'The people who are customers (or invitees) of a location the role reads'],
         ['person', 'insert', 'INSERT', NULL,
-         'pg_catalog.cardinality((SELECT @extschema@.accessible_locations(''admin''::@extschema@.staff_access))::pg_catalog.int8[]) OPERATOR(pg_catalog.>) 0',
+         'pg_catalog.cardinality(@extschema@.accessible_locations(''admin''::@extschema@.staff_access)) OPERATOR(pg_catalog.>) 0',
          'New people: roles with admin access to a location'],
         ['person', 'update', 'UPDATE', person_admin, NULL,
          'Changes of the people who are customers of a location where the role has admin access'],
