@@ -536,6 +536,20 @@ COMMENT ON TRIGGER location_list_changed ON @extschema@.location IS
 
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.location_access', '');
 
+-- The member and nonmember lists of a location under row-level security:
+-- there the lists' status comparison (enum equality, which PostgreSQL does
+-- not mark leakproof) may not run before the policies, so it cannot be a
+-- condition of customer_location_status_idx; the planner still uses a
+-- partial index whose predicate the comparison proves.
+CREATE INDEX IF NOT EXISTS customer_members_idx ON @extschema@.customer (location_id)
+    WHERE status = 'member';
+COMMENT ON INDEX @extschema@.customer_members_idx IS
+'Serves the members of a location (cowork.members) for roles that row-level security restricts';
+CREATE INDEX IF NOT EXISTS customer_nonmembers_idx ON @extschema@.customer (location_id)
+    WHERE status = 'nonmember';
+COMMENT ON INDEX @extschema@.customer_nonmembers_idx IS
+'Serves the nonmembers of a location (cowork.nonmembers) for roles that row-level security restricts';
+
 DO $tenancy$
 DECLARE
     reader constant text := 'location_id OPERATOR(pg_catalog.=) ANY (@extschema@.accessible_locations(''reader''::@extschema@.staff_access))';
