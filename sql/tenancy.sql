@@ -125,8 +125,9 @@ SELECT count(*) FROM cowork.members WHERE pg_temp.leak(email, full_name);
 SELECT count(*) FROM cowork.person WHERE pg_temp.leak(email, full_name);
 RESET ROLE;
 
--- 3. The policies compare location_id with an array computed once per
--- statement (an InitPlan), which an index serves.
+-- 3. The policies compare location_id with the array accessible_locations()
+-- returns, which an index scan takes as its key (evaluated once, when the
+-- scan starts); the member list uses its partial index.
 SET enable_seqscan = off;
 SET ROLE regress_tn_reader;
 EXPLAIN (COSTS OFF) SELECT * FROM cowork.customer;
