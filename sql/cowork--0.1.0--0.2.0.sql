@@ -536,6 +536,22 @@ COMMENT ON TRIGGER location_list_changed ON @extschema@.location IS
 
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.location_access', '');
 
+-- The person policy asks, for each person row, whether they are a customer
+-- of a location the role reads: with location_id in the person index that
+-- is an index-only probe.  0.1.0's index had person_id alone.
+DO $$
+BEGIN
+    IF EXISTS (SELECT FROM pg_catalog.pg_index AS i
+                WHERE i.indexrelid OPERATOR(pg_catalog.=) pg_catalog.to_regclass('@extschema@.customer_person_idx')
+                  AND i.indnatts OPERATOR(pg_catalog.=) 1) THEN
+        DROP INDEX @extschema@.customer_person_idx;
+    END IF;
+END
+$$;
+CREATE INDEX IF NOT EXISTS customer_person_idx ON @extschema@.customer (person_id, location_id);
+COMMENT ON INDEX @extschema@.customer_person_idx IS
+'Serves a person''s standing across locations, the foreign key from cowork.person, and the person policy (an index-only probe: is this person a customer of a location the role reads?)';
+
 -- The member and nonmember lists of a location under row-level security:
 -- there the lists' status comparison (enum equality, which PostgreSQL does
 -- not mark leakproof) may not run before the policies, so it cannot be a
@@ -596,12 +612,13 @@ BEGIN
         -- by grant_access() and revoke_access() only.
         ['location_access', 'read', 'SELECT', admin || ' OR ' || every_admin, NULL,
          'The access rows of the locations where the role has admin access (all of them for a role with admin access to every location); written by grant_access() and revoke_access() only'],
-        -- People: seen through a customer row or an invitation the role
-        -- sees (the subqueries are filtered by those tables' own policies).
+        -- People: seen through a customer row the role sees (the subquery
+        -- is filtered by that table's own policy).  An invitee is a person
+        -- once the invitation is approved, and a customer of its location
+        -- then; a pending invitation holds the name and email itself.
         ['person', 'read', 'SELECT',
-         'EXISTS (SELECT FROM @extschema@.customer AS c WHERE c.person_id OPERATOR(pg_catalog.=) person.person_id)'
-         ' OR EXISTS (SELECT FROM @extschema@.invitation AS i WHERE i.person_id OPERATOR(pg_catalog.=) person.person_id)',
-         NULL, 'The people who are customers (or invitees) of a location the role reads'],
+         'EXISTS (SELECT FROM @extschema@.customer AS c WHERE c.person_id OPERATOR(pg_catalog.=) person.person_id)',
+         NULL, 'The people who are customers of a location the role reads'],
         ['person', 'insert', 'INSERT', NULL,
          'pg_catalog.cardinality(@extschema@.accessible_locations(''admin''::@extschema@.staff_access)) OPERATOR(pg_catalog.>) 0',
          'New people: roles with admin access to a location'],

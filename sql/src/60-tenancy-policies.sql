@@ -81,12 +81,13 @@ BEGIN
         -- by grant_access() and revoke_access() only.
         ['location_access', 'read', 'SELECT', admin || ' OR ' || every_admin, NULL,
          'The access rows of the locations where the role has admin access (all of them for a role with admin access to every location); written by grant_access() and revoke_access() only'],
-        -- People: seen through a customer row or an invitation the role
-        -- sees (the subqueries are filtered by those tables' own policies).
+        -- People: seen through a customer row the role sees (the subquery
+        -- is filtered by that table's own policy).  An invitee is a person
+        -- once the invitation is approved, and a customer of its location
+        -- then; a pending invitation holds the name and email itself.
         ['person', 'read', 'SELECT',
-         'EXISTS (SELECT FROM @extschema@.customer AS c WHERE c.person_id OPERATOR(pg_catalog.=) person.person_id)'
-         ' OR EXISTS (SELECT FROM @extschema@.invitation AS i WHERE i.person_id OPERATOR(pg_catalog.=) person.person_id)',
-         NULL, 'The people who are customers (or invitees) of a location the role reads'],
+         'EXISTS (SELECT FROM @extschema@.customer AS c WHERE c.person_id OPERATOR(pg_catalog.=) person.person_id)',
+         NULL, 'The people who are customers of a location the role reads'],
         ['person', 'insert', 'INSERT', NULL,
          'pg_catalog.cardinality(@extschema@.accessible_locations(''admin''::@extschema@.staff_access)) OPERATOR(pg_catalog.>) 0',
          'New people: roles with admin access to a location'],

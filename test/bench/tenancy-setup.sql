@@ -24,12 +24,16 @@ DO $$BEGIN
     IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'bench_admin') THEN
         CREATE ROLE bench_admin LOGIN;
     END IF;
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'bench_bypass') THEN
+        CREATE ROLE bench_bypass LOGIN BYPASSRLS;
+    END IF;
 END$$;
-GRANT USAGE ON SCHEMA cowork TO bench_reader, bench_admin;
-GRANT SELECT ON ALL TABLES IN SCHEMA cowork TO bench_reader, bench_admin;
+GRANT USAGE ON SCHEMA cowork TO bench_reader, bench_admin, bench_bypass;
+GRANT SELECT ON ALL TABLES IN SCHEMA cowork TO bench_reader, bench_admin, bench_bypass;
 GRANT INSERT, UPDATE ON cowork.location, cowork.person, cowork.customer, cowork.company, cowork.plan,
-      cowork.subscription, cowork.action, cowork.invitation TO bench_admin;
-GRANT USAGE ON ALL SEQUENCES IN SCHEMA cowork TO bench_admin;
+      cowork.subscription, cowork.action, cowork.invitation TO bench_admin, bench_bypass;
+GRANT USAGE ON ALL SEQUENCES IN SCHEMA cowork TO bench_admin, bench_bypass;
 SELECT cowork.grant_access('bench_reader', 42);
 SELECT cowork.grant_access('bench_admin', 1, 'admin');
+SELECT cowork.grant_access('bench_bypass', 1, 'admin');
 VACUUM ANALYZE;
