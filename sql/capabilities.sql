@@ -242,6 +242,7 @@ CREATE ROLE regress_frontdesk;
 GRANT USAGE ON SCHEMA cowork TO regress_frontdesk;
 GRANT SELECT, INSERT, UPDATE ON cowork.customer, cowork.company TO regress_frontdesk;
 GRANT SELECT ON ALL TABLES IN SCHEMA cowork TO regress_frontdesk;
+SELECT cowork.grant_access('regress_frontdesk', :d, 'admin');
 SET ROLE regress_frontdesk;
 SELECT cowork.buy_credits(:d, :cal, 2) > 0 AS bought,
        cowork.use_credits(:d, :cal, 1) AS paid_by,

@@ -648,3 +648,321 @@ COMMENT ON INDEX @extschema@.action_completed_idx IS
 'Serves active_users: the actions completed at a location in a period';
 REVOKE ALL ON TABLE @extschema@.monthly_movement FROM PUBLIC;
 REVOKE ALL ON TABLE @extschema@.tenure FROM PUBLIC;
+
+--------------------------------------------------------------------------
+-- Tenancy: which role may see and change which location.  The access
+-- rows (cowork.location_access) and the functions that keep and check
+-- them; row-level security on every table with location_id and on
+-- cowork.person; the views run with the caller's rights; the SQL functions
+-- check access first (the C functions do so in the library).
+--------------------------------------------------------------------------
+
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_type
+                    WHERE typname OPERATOR(pg_catalog.=) 'staff_access'
+                      AND typnamespace OPERATOR(pg_catalog.=) '@extschema@'::pg_catalog.regnamespace) THEN
+        CREATE TYPE @extschema@.staff_access AS ENUM ('reader', 'admin');
+    END IF;
+END
+$$;
+COMMENT ON TYPE @extschema@.staff_access IS
+'Access of a role to a location: reader (reads it), admin (reads it and changes its customers, plans, subscriptions, companies, credits: everything the functions do there)';
+
+CREATE TABLE IF NOT EXISTS @extschema@.location_access (
+    role        name NOT NULL,
+    location_id bigint,
+    access      @extschema@.staff_access NOT NULL,
+    granted_at  timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    granted_by  name NOT NULL DEFAULT CURRENT_USER,
+    CONSTRAINT location_access_key UNIQUE NULLS NOT DISTINCT (role, location_id)
+);
+COMMENT ON TABLE @extschema@.location_access IS
+'Which role has which access to which location (NULL: every location); a role also has the access of the roles it inherits from.  Written only by grant_access() and revoke_access()';
+COMMENT ON COLUMN @extschema@.location_access.role IS 'The role (by name) the access is granted to';
+COMMENT ON COLUMN @extschema@.location_access.location_id IS 'The location; NULL means every location, those created later included';
+COMMENT ON COLUMN @extschema@.location_access.access IS 'reader or admin';
+COMMENT ON COLUMN @extschema@.location_access.granted_at IS 'When the access was granted (or last changed)';
+COMMENT ON COLUMN @extschema@.location_access.granted_by IS 'The role that called grant_access()';
+COMMENT ON CONSTRAINT location_access_key ON @extschema@.location_access IS
+'One access row per role and location, and one per role for every location (NULLs not distinct)';
+
+CREATE OR REPLACE FUNCTION @extschema@.accessible_locations(access @extschema@.staff_access DEFAULT 'reader')
+RETURNS bigint[]
+AS 'MODULE_PATHNAME', 'cowork_accessible_locations'
+LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.accessible_locations(@extschema@.staff_access) IS
+'The locations where the current role has at least this access (every location for superusers, the extension''s owner and roles with access to every location); what the row-level security policies compare location_id with, once per statement';
+
+CREATE OR REPLACE FUNCTION @extschema@.has_access(location_id bigint,
+                                      access @extschema@.staff_access DEFAULT 'reader')
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'cowork_has_access'
+LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.has_access(bigint, @extschema@.staff_access) IS
+'Whether the current role has at least this access at the location; a NULL location asks about every location';
+
+CREATE OR REPLACE FUNCTION @extschema@.require_access(location_id bigint,
+                                          access @extschema@.staff_access DEFAULT 'reader')
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'cowork_require_access'
+LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.require_access(bigint, @extschema@.staff_access) IS
+'true when the current role has at least this access at the location, else 42501 "permission denied for location N (name)" (P0002 for an unknown location, 22004 for NULL): the check every function of the extension makes first';
+
+CREATE OR REPLACE FUNCTION @extschema@.grant_access(role name, location_id bigint DEFAULT NULL,
+                                        access @extschema@.staff_access DEFAULT 'reader')
+RETURNS void
+AS 'MODULE_PATHNAME', 'cowork_grant_access'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION @extschema@.grant_access(name, bigint, @extschema@.staff_access) IS
+'Gives an existing role reader or admin access to a location (NULL: every location), replacing the access it had there; for the extension''s owner, superusers and roles with admin access to every location';
+
+CREATE OR REPLACE FUNCTION @extschema@.revoke_access(role name, location_id bigint DEFAULT NULL)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'cowork_revoke_access'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION @extschema@.revoke_access(name, bigint) IS
+'Removes the role''s access row of the location (NULL: its row for every location, not those of single locations); false when there was none; for the same roles as grant_access';
+
+CREATE OR REPLACE FUNCTION @extschema@.access_changed_trigger()
+RETURNS trigger
+AS 'MODULE_PATHNAME', 'cowork_access_changed_trigger'
+LANGUAGE C;
+COMMENT ON FUNCTION @extschema@.access_changed_trigger() IS
+'AFTER ... FOR EACH STATEMENT on cowork.location_access and cowork.location: tells every session to work out the roles'' access again';
+REVOKE ALL ON FUNCTION @extschema@.access_changed_trigger() FROM PUBLIC;
+REVOKE ALL ON TABLE @extschema@.location_access FROM PUBLIC;
+
+-- The SQL functions check access before they read or write.
+CREATE OR REPLACE FUNCTION @extschema@.status_of(location_id bigint, person_id bigint)
+RETURNS @extschema@.customer_status
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+    SELECT @extschema@.require_access(status_of.location_id, 'reader');
+    SELECT c.status
+      FROM @extschema@.customer AS c
+     WHERE c.location_id OPERATOR(pg_catalog.=) status_of.location_id
+       AND c.person_id OPERATOR(pg_catalog.=) status_of.person_id;
+END;
+
+CREATE OR REPLACE FUNCTION @extschema@.record_action(location_id bigint, person_id bigint,
+                                         kind @extschema@.action_kind,
+                                         state @extschema@.action_state DEFAULT 'completed',
+                                         amount numeric DEFAULT 0)
+RETURNS bigint
+LANGUAGE sql VOLATILE
+BEGIN ATOMIC
+    SELECT @extschema@.require_access(record_action.location_id, 'admin');
+    INSERT INTO @extschema@.action (location_id, person_id, kind, state, amount)
+    VALUES (record_action.location_id, record_action.person_id, record_action.kind,
+            record_action.state, record_action.amount)
+    RETURNING action_id;
+END;
+
+CREATE OR REPLACE FUNCTION @extschema@.create_company(location_id bigint, name text)
+RETURNS bigint
+LANGUAGE sql VOLATILE
+BEGIN ATOMIC
+    SELECT @extschema@.require_access(create_company.location_id, 'admin');
+    INSERT INTO @extschema@.company (location_id, name)
+    VALUES (create_company.location_id, pg_catalog.btrim(create_company.name))
+    RETURNING company_id;
+END;
+
+CREATE OR REPLACE FUNCTION @extschema@.create_plan(location_id bigint, name text,
+                                       grants_membership boolean DEFAULT true)
+RETURNS bigint
+LANGUAGE sql VOLATILE
+BEGIN ATOMIC
+    SELECT @extschema@.require_access(create_plan.location_id, 'admin');
+    INSERT INTO @extschema@.plan (location_id, name, grants_membership)
+    VALUES (create_plan.location_id, pg_catalog.btrim(create_plan.name),
+            create_plan.grants_membership)
+    RETURNING plan_id;
+END;
+
+CREATE OR REPLACE FUNCTION @extschema@.subscribe(location_id bigint, person_id bigint, plan_id bigint,
+                                     starts_at timestamptz DEFAULT pg_catalog.now(),
+                                     ends_at timestamptz DEFAULT NULL)
+RETURNS bigint
+LANGUAGE sql VOLATILE
+BEGIN ATOMIC
+    SELECT @extschema@.require_access(subscribe.location_id, 'admin');
+    INSERT INTO @extschema@.subscription (location_id, person_id, plan_id, starts_at, ends_at)
+    VALUES (subscribe.location_id, subscribe.person_id, subscribe.plan_id,
+            subscribe.starts_at, subscribe.ends_at)
+    RETURNING subscription_id;
+END;
+
+CREATE OR REPLACE FUNCTION @extschema@.subscribe_company(location_id bigint, company_id bigint, plan_id bigint,
+                                             starts_at timestamptz DEFAULT pg_catalog.now(),
+                                             ends_at timestamptz DEFAULT NULL)
+RETURNS bigint
+LANGUAGE sql VOLATILE
+BEGIN ATOMIC
+    SELECT @extschema@.require_access(subscribe_company.location_id, 'admin');
+    INSERT INTO @extschema@.subscription (location_id, company_id, plan_id, starts_at, ends_at)
+    VALUES (subscribe_company.location_id, subscribe_company.company_id, subscribe_company.plan_id,
+            subscribe_company.starts_at, subscribe_company.ends_at)
+    RETURNING subscription_id;
+END;
+
+CREATE OR REPLACE FUNCTION @extschema@.credit_balance(location_id bigint, person_id bigint,
+                                          kind @extschema@.credit_kind DEFAULT 'credits')
+RETURNS numeric
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+    SELECT @extschema@.require_access(credit_balance.location_id, 'reader');
+    SELECT COALESCE((SELECT b.balance FROM @extschema@.credit_balance AS b
+                      WHERE b.location_id OPERATOR(pg_catalog.=) credit_balance.location_id
+                        AND b.owner_kind OPERATOR(pg_catalog.=) 'person'
+                        AND b.owner_id OPERATOR(pg_catalog.=) credit_balance.person_id
+                        AND b.kind OPERATOR(pg_catalog.=) credit_balance.kind), 0.00);
+END;
+
+CREATE OR REPLACE FUNCTION @extschema@.company_credit_balance(location_id bigint, company_id bigint,
+                                                  kind @extschema@.credit_kind DEFAULT 'credits')
+RETURNS numeric
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+    SELECT @extschema@.require_access(company_credit_balance.location_id, 'reader');
+    SELECT COALESCE((SELECT b.balance FROM @extschema@.credit_balance AS b
+                      WHERE b.location_id OPERATOR(pg_catalog.=) company_credit_balance.location_id
+                        AND b.owner_kind OPERATOR(pg_catalog.=) 'company'
+                        AND b.owner_id OPERATOR(pg_catalog.=) company_credit_balance.company_id
+                        AND b.kind OPERATOR(pg_catalog.=) company_credit_balance.kind), 0.00);
+END;
+
+CREATE OR REPLACE TRIGGER location_access_changed
+    AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON @extschema@.location_access
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.access_changed_trigger();
+COMMENT ON TRIGGER location_access_changed ON @extschema@.location_access IS
+'Sessions work out the roles'' access again after a change of the access rows';
+CREATE OR REPLACE TRIGGER location_list_changed
+    AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON @extschema@.location
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.access_changed_trigger();
+COMMENT ON TRIGGER location_list_changed ON @extschema@.location IS
+'Sessions work out again which locations the roles with access to every location reach';
+
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.location_access', '');
+
+-- The person policy asks, for each person row, whether they are a customer
+-- of a location the role reads: with location_id in the person index that
+-- is an index-only probe.  0.1.0's index had person_id alone.
+DO $$
+BEGIN
+    IF EXISTS (SELECT FROM pg_catalog.pg_index AS i
+                WHERE i.indexrelid OPERATOR(pg_catalog.=) pg_catalog.to_regclass('@extschema@.customer_person_idx')
+                  AND i.indnatts OPERATOR(pg_catalog.=) 1) THEN
+        DROP INDEX @extschema@.customer_person_idx;
+    END IF;
+END
+$$;
+CREATE INDEX IF NOT EXISTS customer_person_idx ON @extschema@.customer (person_id, location_id);
+COMMENT ON INDEX @extschema@.customer_person_idx IS
+'Serves a person''s standing across locations, the foreign key from cowork.person, and the person policy (an index-only probe: is this person a customer of a location the role reads?)';
+
+-- The member and nonmember lists of a location under row-level security:
+-- there the lists' status comparison (enum equality, which PostgreSQL does
+-- not mark leakproof) may not run before the policies, so it cannot be a
+-- condition of customer_location_status_idx; the planner still uses a
+-- partial index whose predicate the comparison proves.
+CREATE INDEX IF NOT EXISTS customer_members_idx ON @extschema@.customer (location_id)
+    WHERE status = 'member';
+COMMENT ON INDEX @extschema@.customer_members_idx IS
+'Serves the members of a location (cowork.members) for roles that row-level security restricts';
+CREATE INDEX IF NOT EXISTS customer_nonmembers_idx ON @extschema@.customer (location_id)
+    WHERE status = 'nonmember';
+COMMENT ON INDEX @extschema@.customer_nonmembers_idx IS
+'Serves the nonmembers of a location (cowork.nonmembers) for roles that row-level security restricts';
+
+DO $tenancy$
+DECLARE
+    reader constant text := 'location_id OPERATOR(pg_catalog.=) ANY (@extschema@.accessible_locations(''reader''::@extschema@.staff_access))';
+    admin constant text := 'location_id OPERATOR(pg_catalog.=) ANY (@extschema@.accessible_locations(''admin''::@extschema@.staff_access))';
+    every_reader constant text := '@extschema@.has_access(NULL::pg_catalog.int8, ''reader''::@extschema@.staff_access)';
+    every_admin constant text := '@extschema@.has_access(NULL::pg_catalog.int8, ''admin''::@extschema@.staff_access)';
+    person_admin constant text := 'EXISTS (SELECT FROM @extschema@.customer AS c WHERE c.person_id OPERATOR(pg_catalog.=) person.person_id AND c.location_id OPERATOR(pg_catalog.=) ANY (@extschema@.accessible_locations(''admin''::@extschema@.staff_access)))';
+    -- Each policy: table, name suffix, command, USING, WITH CHECK, comment.
+    pol text[] := '{}';
+    t text;
+    i integer;
+BEGIN
+    -- The tables of a location: read with reader access, written with admin.
+    FOREACH t IN ARRAY ARRAY['company', 'customer', 'action', 'plan', 'subscription',
+                             'subscription_end_due', 'invitation', 'credit_balance',
+                             'credit_entry'] LOOP
+        pol := pol || ARRAY[
+            [t, 'read', 'SELECT', reader, NULL, 'Rows of the locations the role reads (reader or admin access)'],
+            [t, 'insert', 'INSERT', NULL, admin, 'New rows at the locations where the role has admin access'],
+            [t, 'update', 'UPDATE', admin, admin, 'Changes at the locations where the role has admin access'],
+            [t, 'delete', 'DELETE', admin, NULL, 'Deletes at the locations where the role has admin access']];
+    END LOOP;
+
+    -- The event log and the audit: written by the extension only (as their
+    -- owner, whom row-level security does not restrict): no policy lets any
+    -- other role insert, whatever its access.
+    FOREACH t IN ARRAY ARRAY['customer_event', 'customer_audit'] LOOP
+        pol := pol || ARRAY[[t, 'read', 'SELECT', reader, NULL,
+                             'Rows of the locations the role reads; no role but the owner writes them']];
+    END LOOP;
+
+    pol := pol || ARRAY[
+        -- Locations: a new one is for roles with admin access to every
+        -- location (who also see it in the statement that creates it).
+        ['location', 'read', 'SELECT', reader || ' OR ' || every_reader, NULL,
+         'The locations the role reads'],
+        ['location', 'insert', 'INSERT', NULL, every_admin,
+         'New locations: roles with admin access to every location'],
+        ['location', 'update', 'UPDATE', admin || ' OR ' || every_admin, admin || ' OR ' || every_admin,
+         'Settings of the locations where the role has admin access'],
+        ['location', 'delete', 'DELETE', every_admin, NULL,
+         'Deleting a location: roles with admin access to every location'],
+        -- Who has access where: seen by the admins of a location; written
+        -- by grant_access() and revoke_access() only.
+        ['location_access', 'read', 'SELECT', admin || ' OR ' || every_admin, NULL,
+         'The access rows of the locations where the role has admin access (all of them for a role with admin access to every location); written by grant_access() and revoke_access() only'],
+        -- People: seen through a customer row the role sees (the subquery
+        -- is filtered by that table's own policy).  An invitee is a person
+        -- once the invitation is approved, and a customer of its location
+        -- then; a pending invitation holds the name and email itself.
+        ['person', 'read', 'SELECT',
+         'EXISTS (SELECT FROM @extschema@.customer AS c WHERE c.person_id OPERATOR(pg_catalog.=) person.person_id)',
+         NULL, 'The people who are customers of a location the role reads'],
+        ['person', 'insert', 'INSERT', NULL,
+         'pg_catalog.cardinality(@extschema@.accessible_locations(''admin''::@extschema@.staff_access)) OPERATOR(pg_catalog.>) 0',
+         'New people: roles with admin access to a location'],
+        ['person', 'update', 'UPDATE', person_admin, NULL,
+         'Changes of the people who are customers of a location where the role has admin access'],
+        ['person', 'delete', 'DELETE', person_admin, NULL,
+         'Deletes of the people who are customers of a location where the role has admin access']];
+
+    FOR i IN 1 .. pg_catalog.array_length(pol, 1) LOOP
+        EXECUTE pg_catalog.format('ALTER TABLE @extschema@.%I ENABLE ROW LEVEL SECURITY', pol[i][1]);
+        EXECUTE pg_catalog.format('DROP POLICY IF EXISTS %I ON @extschema@.%I',
+                                  pol[i][1] || '_' || pol[i][2], pol[i][1]);
+        EXECUTE pg_catalog.format('CREATE POLICY %I ON @extschema@.%I FOR %s%s%s',
+                                  pol[i][1] || '_' || pol[i][2], pol[i][1], pol[i][3],
+                                  CASE WHEN pol[i][4] IS NOT NULL THEN ' USING (' || pol[i][4] || ')' ELSE '' END,
+                                  CASE WHEN pol[i][5] IS NOT NULL THEN ' WITH CHECK (' || pol[i][5] || ')' ELSE '' END);
+        EXECUTE pg_catalog.format('COMMENT ON POLICY %I ON @extschema@.%I IS %L',
+                                  pol[i][1] || '_' || pol[i][2], pol[i][1], pol[i][6]);
+    END LOOP;
+END
+$tenancy$;
+
+-- The views read with the caller's rights, so row-level security shows
+-- through them what it shows in the tables.
+DO $views$
+DECLARE
+    v regclass;
+BEGIN
+    FOR v IN SELECT c.oid FROM pg_catalog.pg_class AS c
+              WHERE c.relnamespace OPERATOR(pg_catalog.=) '@extschema@'::pg_catalog.regnamespace
+                AND c.relkind OPERATOR(pg_catalog.=) 'v'
+              ORDER BY c.relname LOOP
+        EXECUTE pg_catalog.format('ALTER VIEW %s SET (security_invoker = true)', v);
+    END LOOP;
+END
+$views$;

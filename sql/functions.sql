@@ -80,6 +80,7 @@ GRANT SELECT, INSERT, UPDATE ON cowork.location, cowork.person, cowork.customer,
       cowork.company, cowork.plan, cowork.subscription, cowork.action, cowork.invitation TO regress_app;
 GRANT USAGE ON SEQUENCE cowork.location_location_id_seq, cowork.person_person_id_seq TO regress_app;
 GRANT SELECT ON cowork.customer_event TO regress_app;
+SELECT cowork.grant_access('regress_app', NULL, 'admin');   -- a member portal's role
 SET ROLE regress_app;
 SELECT cowork.remove_member(:harbour, :ada);
 SELECT cowork.add_nonmember(:airport, 'Linus', 'linus@example.com') AS linus \gset

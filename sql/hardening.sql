@@ -98,9 +98,15 @@ CREATE TABLE attacker.forged (loc bigint, person bigint, state text);
 CREATE TRIGGER cowork_track_actions AFTER INSERT ON attacker.forged FOR EACH ROW
     EXECUTE FUNCTION cowork.action_trigger('payment', 'loc', 'person', 'state', 'x', '', '');
 INSERT INTO attacker.forged VALUES (:loc, :tess, 'x');
--- track_actions() refuses a temporary table outright.
+-- track_actions() is for roles with admin access to every location, and
+-- refuses a temporary table outright, even to them.
 SELECT cowork.track_actions('forged', 'payment', 'loc', 'person', 'state', 'x');
 RESET ROLE;
+SELECT cowork.grant_access('regress_attacker', NULL, 'admin');
+SET ROLE regress_attacker;
+SELECT cowork.track_actions('forged', 'payment', 'loc', 'person', 'state', 'x');
+RESET ROLE;
+SELECT cowork.revoke_access('regress_attacker', NULL);
 -- A registered table with other arguments than the recorded ones.
 CREATE TRIGGER second AFTER INSERT ON app.payments FOR EACH ROW
     EXECUTE FUNCTION cowork.action_trigger('payment', 'loc', 'person', 'state', 'pending', 'id', '');

@@ -70,13 +70,22 @@ SELECT * FROM events WHERE reason = 'add_nonmember' AND person_id = 101;
 COPY cowork.customer (location_id, person_id, status) FROM PROGRAM 'printf "2\t103\tremoved\n"';
 
 -- 4. An application role with INSERT on the tables: its COPY goes through
--- every rule, like its INSERT.
+-- every rule, like its INSERT.  Row-level security refuses COPY FROM to
+-- every role it restricts (PostgreSQL's rule); a role that bypasses it
+-- (BYPASSRLS) may COPY, and the rules still apply.
 CREATE ROLE regress_restore_app;
 GRANT USAGE ON SCHEMA cowork TO regress_restore_app;
 GRANT SELECT, INSERT ON cowork.customer, cowork.action, cowork.person TO regress_restore_app;
 GRANT SELECT ON cowork.location TO regress_restore_app;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA cowork TO regress_restore_app;
 GRANT SELECT ON events TO regress_restore_app;
+SELECT cowork.grant_access('regress_restore_app', NULL, 'admin');
+SET ROLE regress_restore_app;
+COPY cowork.customer (location_id, person_id, status) FROM stdin;
+2	103	nonmember
+\.
+RESET ROLE;
+ALTER ROLE regress_restore_app BYPASSRLS;
 SET ROLE regress_restore_app;
 COPY cowork.customer (location_id, person_id, status) FROM stdin;
 2	103	removed

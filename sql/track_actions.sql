@@ -158,6 +158,9 @@ SELECT e.reason, e.source, e.source_key FROM cowork.customer_events e
 CREATE ROLE regress_owner;
 CREATE ROLE regress_booker;
 GRANT USAGE ON SCHEMA cowork, app TO regress_owner, regress_booker;
+-- (A tracked table's rows make customers at any location: attaching one
+-- also needs admin access to every location.)
+SELECT cowork.grant_access('regress_owner', NULL, 'admin');
 CREATE TABLE app.desks (id serial PRIMARY KEY, loc bigint, person bigint, state text);
 ALTER TABLE app.desks OWNER TO regress_owner;
 GRANT INSERT, UPDATE, SELECT ON app.desks TO regress_booker;

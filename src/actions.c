@@ -778,6 +778,7 @@ cowork_complete_action(PG_FUNCTION_ARGS)
 	char	   *state;
 	bool		isnull;
 
+	CoworkRequireRowArg(fcinfo, 0, "action", COWORK_ACCESS_ADMIN);
 	CoworkRequireArgs(fcinfo, argnames, 1);
 	values[1] = PG_GETARG_DATUM(0);
 
@@ -943,6 +944,7 @@ cowork_track_actions(PG_FUNCTION_ARGS)
 	Relation	rel;
 	StringInfoData sql;
 
+	CoworkRequireEveryLocation(fcinfo, COWORK_ACCESS_ADMIN);
 	CoworkRequireArgs(fcinfo, argnames, 6);
 	relid = PG_GETARG_OID(0);
 	kind = CoworkEnumLabel(PG_GETARG_DATUM(1));
@@ -1052,6 +1054,7 @@ cowork_untrack_actions(PG_FUNCTION_ARGS)
 	char	   *table;
 	char	   *source_name;
 
+	CoworkRequireEveryLocation(fcinfo, COWORK_ACCESS_ADMIN);
 	CoworkRequireArgs(fcinfo, argnames, 1);
 	relid = PG_GETARG_OID(0);
 	schema = get_namespace_name(get_rel_namespace(relid));

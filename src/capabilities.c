@@ -203,6 +203,7 @@ cowork_can(PG_FUNCTION_ARGS)
 	Capability	cap;
 	CustomerStanding st;
 
+	CoworkRequireLocationArg(fcinfo, 0, COWORK_ACCESS_READER);
 	CoworkRequireArgs(fcinfo, argnames, 1);
 	if (PG_ARGISNULL(2))
 		ereport(ERROR,
@@ -217,13 +218,21 @@ cowork_can(PG_FUNCTION_ARGS)
 	PG_RETURN_BOOL(CoworkStandingCan(&st, cap));
 }
 
-/* Whether the person is a member, not suspended, elsewhere in the network. */
+/*
+ * Whether the person is a member, not suspended, elsewhere in the network.
+ * Read with the customer table owner's rights: the other locations are
+ * ones the caller (a reader of this location) may not see, and only this
+ * answer about the person comes back.
+ */
 static bool
 member_in_network(int64 location_id, int64 person_id)
 {
 	static SPIPlanPtr plan = NULL;
+	CoworkUserSwitch sw;
+	bool		result;
 
-	return CoworkExecuteKey(&plan,
+	CoworkSwitchUser(CoworkCustomerOwner(), &sw);
+	result = CoworkExecuteKey(&plan,
 							"SELECT 1 FROM cowork.location l"
 							" JOIN cowork.location o ON o.network OPERATOR(pg_catalog.=) l.network"
 							"  AND o.location_id OPERATOR(pg_catalog.<>) l.location_id"
@@ -233,6 +242,8 @@ member_in_network(int64 location_id, int64 person_id)
 							" AND c.status OPERATOR(pg_catalog.=) 'member'::cowork.customer_status"
 							" AND NOT c.suspended LIMIT 1",
 							location_id, person_id, SPI_OK_SELECT, 1) == 1;
+	CoworkSwitchBack(&sw);
+	return result;
 }
 
 /* can_view(location_id, person_id, visibility) returns boolean. */
@@ -244,6 +255,7 @@ cowork_can_view(PG_FUNCTION_ARGS)
 	CustomerStanding st;
 	bool		result;
 
+	CoworkRequireLocationArg(fcinfo, 0, COWORK_ACCESS_READER);
 	CoworkRequireArgs(fcinfo, argnames, 1);
 	if (PG_ARGISNULL(2))
 		ereport(ERROR,
@@ -341,6 +353,7 @@ cowork_suspend(PG_FUNCTION_ARGS)
 	int64		person_id;
 	CustomerStanding st;
 
+	CoworkRequireLocationArg(fcinfo, 0, COWORK_ACCESS_ADMIN);
 	CoworkRequireArgs(fcinfo, argnames, 2);
 	location_id = PG_GETARG_INT64(0);
 	person_id = PG_GETARG_INT64(1);
@@ -368,6 +381,7 @@ cowork_unsuspend(PG_FUNCTION_ARGS)
 	static const char *const argnames[] = {"location_id", "person_id"};
 	static SPIPlanPtr plan = NULL;
 
+	CoworkRequireLocationArg(fcinfo, 0, COWORK_ACCESS_ADMIN);
 	CoworkRequireArgs(fcinfo, argnames, 2);
 	CoworkSPIConnect();
 	CoworkRequireCustomer(PG_GETARG_INT64(0), PG_GETARG_INT64(1));
@@ -392,6 +406,7 @@ cowork_set_company_manager(PG_FUNCTION_ARGS)
 	static SPIPlanPtr plan = NULL;
 	CustomerStanding st;
 
+	CoworkRequireLocationArg(fcinfo, 0, COWORK_ACCESS_ADMIN);
 	CoworkRequireArgs(fcinfo, argnames, 3);
 	CoworkSPIConnect();
 	st = lock_customer(PG_GETARG_INT64(0), PG_GETARG_INT64(1), CUSTOMER_LOCK_NO_KEY_UPDATE);
@@ -422,6 +437,7 @@ cowork_set_admin(PG_FUNCTION_ARGS)
 	static const char *const argnames[] = {"location_id", "person_id", "is_admin"};
 	static SPIPlanPtr plan = NULL;
 
+	CoworkRequireLocationArg(fcinfo, 0, COWORK_ACCESS_ADMIN);
 	CoworkRequireArgs(fcinfo, argnames, 3);
 	CoworkSPIConnect();
 	CoworkRequireCustomer(PG_GETARG_INT64(0), PG_GETARG_INT64(1));
@@ -510,6 +526,7 @@ cowork_set_primary_contact(PG_FUNCTION_ARGS)
 	bool		isnull;
 	CustomerStanding st;
 
+	CoworkRequireLocationArg(fcinfo, 0, COWORK_ACCESS_ADMIN);
 	CoworkRequireArgs(fcinfo, argnames, 3);
 	location_id = PG_GETARG_INT64(0);
 	company_id = PG_GETARG_INT64(1);

@@ -185,6 +185,7 @@ cowork_invite_to_company(PG_FUNCTION_ARGS)
 	Invitation	inv;
 	CustomerStanding inviter_standing;
 
+	CoworkRequireLocationArg(fcinfo, 0, COWORK_ACCESS_ADMIN);
 	CoworkRequireArgs(fcinfo, argnames, 3);
 	location_id = PG_GETARG_INT64(0);
 	inviter = PG_GETARG_INT64(1);
@@ -247,6 +248,7 @@ cowork_approve_invitation(PG_FUNCTION_ARGS)
 	Invitation	inv;
 	int64		person_id;
 
+	CoworkRequireRowArg(fcinfo, 0, "invitation", COWORK_ACCESS_ADMIN);
 	CoworkRequireArgs(fcinfo, argnames, 1);
 	CoworkSPIConnect();
 	inv = lock_invitation(PG_GETARG_INT64(0));
@@ -262,6 +264,7 @@ cowork_reject_invitation(PG_FUNCTION_ARGS)
 	static const char *const argnames[] = {"invitation_id"};
 	Invitation	inv;
 
+	CoworkRequireRowArg(fcinfo, 0, "invitation", COWORK_ACCESS_ADMIN);
 	CoworkRequireArgs(fcinfo, argnames, 1);
 	CoworkSPIConnect();
 	inv = lock_invitation(PG_GETARG_INT64(0));

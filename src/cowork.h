@@ -150,6 +150,22 @@ extern void CoworkAuditCustomer(Relation rel, HeapTuple oldtuple, HeapTuple newt
 /* sweep.c */
 extern void CoworkLockSubscriptions(int64 location_id, bool exclusive);
 
+/* tenancy.c: access to locations, lowest to highest */
+typedef enum CoworkAccess
+{
+	COWORK_ACCESS_NONE = 0,
+	COWORK_ACCESS_READER,
+	COWORK_ACCESS_ADMIN
+} CoworkAccess;
+
+extern bool CoworkHasAccess(int64 location_id, bool every, CoworkAccess level);
+extern void CoworkRequireAccess(int64 location_id, CoworkAccess level);
+extern void CoworkRequireLocationArg(FunctionCallInfo fcinfo, int argno,
+									 CoworkAccess level);
+extern void CoworkRequireEveryLocation(FunctionCallInfo fcinfo, CoworkAccess level);
+extern void CoworkRequireRowArg(FunctionCallInfo fcinfo, int argno,
+								const char *table, CoworkAccess level);
+
 /* email.c */
 extern char *CoworkNormalizeEmail(const char *email, bool missing_ok);
 

@@ -246,6 +246,7 @@ cowork_grant_credits(PG_FUNCTION_ARGS)
 	Datum		amount;
 	Datum		balance;
 
+	CoworkRequireLocationArg(fcinfo, 0, COWORK_ACCESS_ADMIN);
 	CoworkRequireArgs(fcinfo, argnames, 4);
 	amount = checked_amount(PG_GETARG_DATUM(2));
 	CoworkSPIConnect();
@@ -266,6 +267,7 @@ cowork_grant_company_credits(PG_FUNCTION_ARGS)
 	Datum		amount;
 	Datum		balance;
 
+	CoworkRequireLocationArg(fcinfo, 0, COWORK_ACCESS_ADMIN);
 	CoworkRequireArgs(fcinfo, argnames, 4);
 	amount = checked_amount(PG_GETARG_DATUM(2));
 	CoworkSPIConnect();
@@ -291,6 +293,7 @@ cowork_buy_credits(PG_FUNCTION_ARGS)
 	Datum		amount;
 	Datum		balance;
 
+	CoworkRequireLocationArg(fcinfo, 0, COWORK_ACCESS_ADMIN);
 	CoworkRequireArgs(fcinfo, argnames, 4);
 	amount = checked_amount(PG_GETARG_DATUM(2));
 	CoworkSPIConnect();
@@ -317,6 +320,7 @@ cowork_use_credits(PG_FUNCTION_ARGS)
 	char	   *kind;
 	const char *paid = NULL;
 
+	CoworkRequireLocationArg(fcinfo, 0, COWORK_ACCESS_ADMIN);
 	CoworkRequireArgs(fcinfo, argnames, 4);
 	amount = checked_amount(PG_GETARG_DATUM(2));
 	location_id = PG_GETARG_INT64(0);

@@ -64,6 +64,7 @@ cowork_create_location(PG_FUNCTION_ARGS)
 	bool		isnull;
 	int64		location_id;
 
+	CoworkRequireEveryLocation(fcinfo, COWORK_ACCESS_ADMIN);
 	if (name != NULL)
 		name = text_to_cstring(DatumGetTextPP(DirectFunctionCall1(btrim1,
 																  CStringGetTextDatum(name))));
@@ -86,7 +87,12 @@ cowork_create_location(PG_FUNCTION_ARGS)
 			   "INSERT INTO cowork.location (name, network) VALUES ($1, $2)"
 			   " RETURNING location_id",
 			   2, argtypes);
-	CoworkExecute(plan, values, nulls, SPI_OK_INSERT_RETURNING, 1);
+	/*
+	 * No row limit: with one, the executor stops at the returned row and
+	 * never fires the table's AFTER ... FOR EACH STATEMENT triggers (the
+	 * one that tells sessions a location was added, and any of the DBA's).
+	 */
+	CoworkExecute(plan, values, nulls, SPI_OK_INSERT_RETURNING, 0);
 	location_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
 											  SPI_tuptable->tupdesc, 1, &isnull));
 	CoworkSPIFinish();
@@ -102,6 +108,13 @@ cowork_create_location(PG_FUNCTION_ARGS)
  * the look-up must find what the person trigger stores.  Safe against a
  * concurrent insert of the same email: the loser of the race waits for the
  * winner and then reads its row.
+ *
+ * People are shared by every location, and the caller may see only those of
+ * its own locations (row-level security): the look-up and the insert run
+ * with the person table owner's rights, so an email known at another
+ * location finds its person (who then becomes a customer here) instead of
+ * colliding with a row the caller cannot see.  The callers have checked
+ * admin access at the location first.
  */
 int64
 CoworkFindOrCreatePerson(const char *email, const char *full_name,
@@ -113,6 +126,7 @@ CoworkFindOrCreatePerson(const char *email, const char *full_name,
 	Datum		values[3];
 	char		nulls[3] = {' ', ' ', ' '};
 	bool		isnull;
+	CoworkUserSwitch sw;
 
 	email = CoworkNormalizeEmail(email, false);
 	values[0] = CStringGetTextDatum(email);
@@ -144,14 +158,20 @@ CoworkFindOrCreatePerson(const char *email, const char *full_name,
 	 * trigger of the operator's that rewrites the address: 40001 then, never
 	 * a loop.
 	 */
+	CoworkSwitchUser(CoworkTableOwner("person"), &sw);
 	for (int attempt = 0; attempt < 2; attempt++)
 	{
 		if (CoworkExecute(select_plan, values, NULL, SPI_OK_SELECT, 1) == 1 ||
 			CoworkExecute(insert_plan, values, nulls,
 						  SPI_OK_INSERT_RETURNING, 0) == 1)
-			return DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
-											   SPI_tuptable->tupdesc, 1,
-											   &isnull));
+		{
+			int64		person_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
+																SPI_tuptable->tupdesc, 1,
+																&isnull));
+
+			CoworkSwitchBack(&sw);
+			return person_id;
+		}
 		CHECK_FOR_INTERRUPTS();
 	}
 	ereport(ERROR,
@@ -251,6 +271,7 @@ add_customer(FunctionCallInfo fcinfo, CustomerStatus target,
 Datum
 cowork_add_nonmember(PG_FUNCTION_ARGS)
 {
+	CoworkRequireLocationArg(fcinfo, 0, COWORK_ACCESS_ADMIN);
 	PG_RETURN_INT64(add_customer(fcinfo, STATUS_NONMEMBER, CAUSE_ADD_NONMEMBER));
 }
 
@@ -262,6 +283,7 @@ cowork_add_nonmember(PG_FUNCTION_ARGS)
 Datum
 cowork_invite_member(PG_FUNCTION_ARGS)
 {
+	CoworkRequireLocationArg(fcinfo, 0, COWORK_ACCESS_ADMIN);
 	PG_RETURN_INT64(add_customer(fcinfo, STATUS_MEMBER, CAUSE_INVITE_MEMBER));
 }
 
@@ -312,6 +334,7 @@ move_customer(FunctionCallInfo fcinfo, CustomerStatus target,
 Datum
 cowork_remove_member(PG_FUNCTION_ARGS)
 {
+	CoworkRequireLocationArg(fcinfo, 0, COWORK_ACCESS_ADMIN);
 	move_customer(fcinfo, STATUS_NONMEMBER, CAUSE_REMOVE_MEMBER);
 	PG_RETURN_VOID();
 }
@@ -320,6 +343,7 @@ cowork_remove_member(PG_FUNCTION_ARGS)
 Datum
 cowork_delete_nonmember(PG_FUNCTION_ARGS)
 {
+	CoworkRequireLocationArg(fcinfo, 0, COWORK_ACCESS_ADMIN);
 	move_customer(fcinfo, STATUS_REMOVED, CAUSE_DELETE_NONMEMBER);
 	PG_RETURN_VOID();
 }
@@ -328,6 +352,7 @@ cowork_delete_nonmember(PG_FUNCTION_ARGS)
 Datum
 cowork_restore_member(PG_FUNCTION_ARGS)
 {
+	CoworkRequireLocationArg(fcinfo, 0, COWORK_ACCESS_ADMIN);
 	move_customer(fcinfo, STATUS_MEMBER, CAUSE_RESTORE_MEMBER);
 	PG_RETURN_VOID();
 }

@@ -704,6 +704,7 @@ cowork_end_subscription(PG_FUNCTION_ARGS)
 	bool		open_ended;
 	bool		found;
 
+	CoworkRequireRowArg(fcinfo, 0, "subscription", COWORK_ACCESS_ADMIN);
 	CoworkRequireArgs(fcinfo, argnames, 2);
 	subscription_id = PG_GETARG_INT64(0);
 	ends_at = PG_GETARG_TIMESTAMPTZ(1);
@@ -1141,6 +1142,7 @@ cowork_run_auto_remove(PG_FUNCTION_ARGS)
 	TimestampTz as_of;
 	int64		moved = 0;
 
+	CoworkRequireEveryLocation(fcinfo, COWORK_ACCESS_ADMIN);
 	CoworkRequireArgs(fcinfo, argnames, 1);
 	require_read_committed("cowork.run_auto_remove()");
 	as_of = PG_GETARG_TIMESTAMPTZ(0);
@@ -1169,6 +1171,7 @@ cowork_run_maintenance(PG_FUNCTION_ARGS)
 	MemoryContext batch_context;
 	MemoryContext oldcontext;
 
+	CoworkRequireEveryLocation(fcinfo, COWORK_ACCESS_ADMIN);
 	CoworkRequireArgs(fcinfo, argnames, 2);
 	as_of = PG_GETARG_TIMESTAMPTZ(0);
 	batch_size = PG_GETARG_INT32(1);

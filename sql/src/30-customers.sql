@@ -106,13 +106,13 @@ CREATE INDEX customer_location_status_idx
     ON @extschema@.customer (location_id, status);
 COMMENT ON INDEX @extschema@.customer_location_status_idx IS
 'Serves the member and nonmember lists of a location';
-CREATE INDEX customer_person_idx ON @extschema@.customer (person_id);
+CREATE INDEX customer_person_idx ON @extschema@.customer (person_id, location_id);
 CREATE INDEX customer_company_idx ON @extschema@.customer (location_id, company_id)
     WHERE company_id IS NOT NULL;
 COMMENT ON INDEX @extschema@.customer_company_idx IS
 'Serves the members of a company, and the foreign key from cowork.company';
 COMMENT ON INDEX @extschema@.customer_person_idx IS
-'Serves a person''s standing across locations, and the foreign key from cowork.person';
+'Serves a person''s standing across locations, the foreign key from cowork.person, and the person policy (an index-only probe: is this person a customer of a location the role reads?)';
 CREATE UNIQUE INDEX customer_company_contact_key ON @extschema@.customer (location_id, company_id)
     WHERE customer_type = 'company';
 COMMENT ON INDEX @extschema@.customer_company_contact_key IS

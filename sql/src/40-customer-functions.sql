@@ -49,6 +49,7 @@ CREATE FUNCTION @extschema@.status_of(location_id bigint, person_id bigint)
 RETURNS @extschema@.customer_status
 LANGUAGE sql STABLE STRICT PARALLEL SAFE
 BEGIN ATOMIC
+    SELECT @extschema@.require_access(status_of.location_id, 'reader');
     SELECT c.status
       FROM @extschema@.customer AS c
      WHERE c.location_id OPERATOR(pg_catalog.=) status_of.location_id

@@ -7,6 +7,7 @@ CREATE FUNCTION @extschema@.record_action(location_id bigint, person_id bigint,
 RETURNS bigint
 LANGUAGE sql VOLATILE
 BEGIN ATOMIC
+    SELECT @extschema@.require_access(record_action.location_id, 'admin');
     INSERT INTO @extschema@.action (location_id, person_id, kind, state, amount)
     VALUES (record_action.location_id, record_action.person_id, record_action.kind,
             record_action.state, record_action.amount)

@@ -4,6 +4,7 @@ CREATE FUNCTION @extschema@.create_company(location_id bigint, name text)
 RETURNS bigint
 LANGUAGE sql VOLATILE
 BEGIN ATOMIC
+    SELECT @extschema@.require_access(create_company.location_id, 'admin');
     INSERT INTO @extschema@.company (location_id, name)
     VALUES (create_company.location_id, pg_catalog.btrim(create_company.name))
     RETURNING company_id;
@@ -16,6 +17,7 @@ CREATE FUNCTION @extschema@.create_plan(location_id bigint, name text,
 RETURNS bigint
 LANGUAGE sql VOLATILE
 BEGIN ATOMIC
+    SELECT @extschema@.require_access(create_plan.location_id, 'admin');
     INSERT INTO @extschema@.plan (location_id, name, grants_membership)
     VALUES (create_plan.location_id, pg_catalog.btrim(create_plan.name),
             create_plan.grants_membership)
@@ -30,6 +32,7 @@ CREATE FUNCTION @extschema@.subscribe(location_id bigint, person_id bigint, plan
 RETURNS bigint
 LANGUAGE sql VOLATILE
 BEGIN ATOMIC
+    SELECT @extschema@.require_access(subscribe.location_id, 'admin');
     INSERT INTO @extschema@.subscription (location_id, person_id, plan_id, starts_at, ends_at)
     VALUES (subscribe.location_id, subscribe.person_id, subscribe.plan_id,
             subscribe.starts_at, subscribe.ends_at)
@@ -44,6 +47,7 @@ CREATE FUNCTION @extschema@.subscribe_company(location_id bigint, company_id big
 RETURNS bigint
 LANGUAGE sql VOLATILE
 BEGIN ATOMIC
+    SELECT @extschema@.require_access(subscribe_company.location_id, 'admin');
     INSERT INTO @extschema@.subscription (location_id, company_id, plan_id, starts_at, ends_at)
     VALUES (subscribe_company.location_id, subscribe_company.company_id, subscribe_company.plan_id,
             subscribe_company.starts_at, subscribe_company.ends_at)

@@ -37,6 +37,7 @@ CREATE FUNCTION @extschema@.credit_balance(location_id bigint, person_id bigint,
 RETURNS numeric
 LANGUAGE sql STABLE STRICT PARALLEL SAFE
 BEGIN ATOMIC
+    SELECT @extschema@.require_access(credit_balance.location_id, 'reader');
     SELECT COALESCE((SELECT b.balance FROM @extschema@.credit_balance AS b
                       WHERE b.location_id OPERATOR(pg_catalog.=) credit_balance.location_id
                         AND b.owner_kind OPERATOR(pg_catalog.=) 'person'
@@ -51,6 +52,7 @@ CREATE FUNCTION @extschema@.company_credit_balance(location_id bigint, company_i
 RETURNS numeric
 LANGUAGE sql STABLE STRICT PARALLEL SAFE
 BEGIN ATOMIC
+    SELECT @extschema@.require_access(company_credit_balance.location_id, 'reader');
     SELECT COALESCE((SELECT b.balance FROM @extschema@.credit_balance AS b
                       WHERE b.location_id OPERATOR(pg_catalog.=) company_credit_balance.location_id
                         AND b.owner_kind OPERATOR(pg_catalog.=) 'company'

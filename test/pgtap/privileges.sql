@@ -1,8 +1,11 @@
 -- Privileges and safety: the grants docs/reference.md gives an application
 -- role and a reporting role are enough and no more; the event log is
 -- written only by the trigger; search_path cannot redirect the functions.
+-- Since 0.2.0 a role also needs access to the locations (grant_access):
+-- the application role has admin access to every location, the reporting
+-- role reader access to one.
 BEGIN;
-SELECT plan(28);
+SELECT plan(31);
 
 SELECT cowork.create_location('Downtown') AS loc \gset
 SELECT cowork.invite_member(:loc, 'Ada Lovelace', 'ada@example.com') AS ada \gset
@@ -15,10 +18,11 @@ GRANT SELECT, INSERT, UPDATE ON cowork.location, cowork.person, cowork.customer,
       cowork.company, cowork.plan, cowork.subscription, cowork.action, cowork.invitation TO regress_app;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA cowork TO regress_app;
 GRANT SELECT ON ALL TABLES IN SCHEMA cowork TO regress_app;
+SELECT cowork.grant_access('regress_app', NULL, 'admin') \gset
 CREATE ROLE regress_report;
 GRANT USAGE ON SCHEMA cowork TO regress_report;
-GRANT SELECT ON cowork.members, cowork.nonmembers, cowork.customer_events,
-                cowork.location_summary TO regress_report;
+GRANT SELECT ON ALL TABLES IN SCHEMA cowork TO regress_report;   -- the views and the tables under them
+SELECT cowork.grant_access('regress_report', :loc, 'reader') \gset
 CREATE ROLE regress_nobody;
 GRANT USAGE ON SCHEMA cowork TO regress_nobody;
 
@@ -64,11 +68,20 @@ SELECT results_eq(
 
 SET ROLE regress_report;
 SELECT results_eq('SELECT count(*)::int FROM cowork.members', ARRAY[2], 'the reporting role reads the members');
-SELECT results_eq('SELECT members::int, nonmembers::int FROM cowork.location_summary ORDER BY location_id LIMIT 1',
-                  $$ VALUES (2, 1) $$, 'the reporting role reads the summary');
-SELECT throws_ok('SELECT * FROM cowork.person', '42501', NULL, 'the reporting role cannot read the tables');
+SELECT results_eq('SELECT members::int, nonmembers::int FROM cowork.location_summary ORDER BY location_id',
+                  $$ VALUES (2, 1) $$, 'the reporting role reads the summary of its location only');
+SELECT results_eq('SELECT count(*)::int FROM cowork.person', ARRAY[3],
+                  'the reporting role reads the people of its location');
+SELECT results_eq('SELECT count(*)::int FROM cowork.location', ARRAY[1],
+                  'and not the location the application role created');
 SELECT throws_ok(format('SELECT cowork.remove_member(%s, %s)', :loc, :ada), '42501', NULL,
                  'the reporting role cannot change customers');
+SELECT throws_ok(format('INSERT INTO cowork.plan (location_id, name) VALUES (%s, %L)', :loc, 'Report plan'), '42501', NULL,
+                 'nor write the tables');
+RESET ROLE;
+SELECT cowork.revoke_access('regress_report', :loc) \gset
+SET ROLE regress_report;
+SELECT results_eq('SELECT count(*)::int FROM cowork.members', ARRAY[0], 'without access the reporting role reads nothing');
 RESET ROLE;
 
 CREATE TABLE public.my_payments (loc bigint, person bigint, state text);

@@ -19,7 +19,7 @@ SELECT enum_has_labels('cowork', 'visibility', ARRAY['public', 'network_members'
 -- Tables and columns
 SELECT tables_are('cowork', ARRAY['location', 'person', 'customer', 'customer_event', 'action',
        'company', 'plan', 'subscription', 'subscription_end_due', 'invitation', 'credit_balance',
-       'credit_entry', 'customer_audit', 'tracked_source']);
+       'credit_entry', 'customer_audit', 'tracked_source', 'location_access']);
 SELECT enum_has_labels('cowork', 'credit_kind', ARRAY['credits', 'day_passes']);
 SELECT enum_has_labels('cowork', 'invitation_status', ARRAY['pending', 'approved', 'rejected']);
 SELECT columns_are('cowork', 'company', ARRAY['location_id', 'company_id', 'name', 'primary_contact_id',

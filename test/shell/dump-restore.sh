@@ -104,6 +104,15 @@ SELECT cowork.track_actions('public.bookings', 'room_booking',
 SELECT cowork.add_nonmember(2, 'John B', 'john@example.com') AS john \gset
 INSERT INTO public.bookings (location_id, person_id, state)
 VALUES (1, :john, 'paid'), (1, :tony, 'pending'), (2, 3, 'paid');
+-- Who may see which location.
+DO $$BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'regress_dump_reader') THEN
+        CREATE ROLE regress_dump_reader;
+    END IF;
+END$$;
+SELECT cowork.grant_access('regress_dump_reader', 1);
+SELECT cowork.grant_access('regress_dump_reader', 2, 'admin');
+SELECT cowork.grant_access('regress_dump_reader', NULL, 'reader');
 SQL
 
 # snapshot DB: every table pg_dump keeps (pg_extension.extconfig), row for
