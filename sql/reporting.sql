@@ -251,6 +251,7 @@ SELECT p.proname, p.prosecdef, p.provolatile, p.proisstrict
   FROM pg_proc p WHERE p.pronamespace = 'cowork'::regnamespace
    AND p.proname IN ('status_at', 'members_at', 'active_users') ORDER BY 1;
 CREATE ROLE regress_bi;
+SELECT cowork.grant_access('regress_bi', 901, 'reader');
 GRANT USAGE ON SCHEMA cowork TO regress_bi;
 GRANT SELECT ON cowork.monthly_movement TO regress_bi;
 SET ROLE regress_bi;
@@ -264,5 +265,6 @@ SELECT count(*) FROM cowork.monthly_movement WHERE location_id = 901;
 SELECT cowork.status_at(901, 9001, '2024-03-20 09:00+01');
 RESET ROLE;
 \set VERBOSITY default
+SELECT cowork.revoke_access('regress_bi', 901);
 DROP OWNED BY regress_bi;
 DROP ROLE regress_bi;

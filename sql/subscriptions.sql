@@ -157,12 +157,13 @@ SELECT ends_at <= now() AS ended, ended_by = current_user AS by_me, ended_at = e
 SELECT cowork.run_auto_remove(now() + interval '1 day') AS nothing_more;
 SELECT cowork.status_of(:loc, :max) AS max;
 
--- Every change is in the log with the subscription that caused it.
+-- Every change is in the log with the subscription that caused it.  (The
+-- changes of one sweep share a time; their order among them is the plan's.)
 SELECT p.full_name, e.from_status, e.to_status,
        regexp_replace(e.reason, '[0-9]+$', '<id>') AS reason
   FROM cowork.customer_events e JOIN cowork.person p USING (person_id)
  WHERE e.reason ~ '^(subscription|auto_remove)'
- ORDER BY e.event_id;
+ ORDER BY e.at, p.full_name, e.event_id;
 SELECT count(*) AS reasons_naming_a_subscription
   FROM cowork.customer_event e
  WHERE e.reason ~ '^(subscription|auto_remove):'

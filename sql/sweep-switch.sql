@@ -125,6 +125,7 @@ SELECT cowork.status_of(:loc_a, :ivy) AS ivy;
 CREATE ROLE regress_switch_admin;
 GRANT USAGE ON SCHEMA cowork TO regress_switch_admin;
 GRANT SELECT, UPDATE ON cowork.location TO regress_switch_admin;
+SELECT cowork.grant_access('regress_switch_admin', :loc_a, 'admin');
 SELECT cowork.add_nonmember(:loc_a, 'Jo A', 'jo-a@example.com') AS jo \gset
 SELECT cowork.subscribe(:loc_a, :jo, :desk_a, now() - interval '10 days', now() - interval '1 day') AS jo_sub \gset
 UPDATE cowork.location SET auto_remove_members = false WHERE location_id = :loc_a;
@@ -135,5 +136,6 @@ RESET ROLE;
 SELECT on_hold FROM cowork.subscription_end_due WHERE subscription_id = :jo_sub;
 SELECT cowork.run_auto_remove() AS jo_on;
 SELECT cowork.status_of(:loc_a, :jo) AS jo;
+SELECT cowork.revoke_access('regress_switch_admin', :loc_a);
 DROP OWNED BY regress_switch_admin;
 DROP ROLE regress_switch_admin;

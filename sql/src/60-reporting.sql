@@ -14,6 +14,7 @@ CREATE FUNCTION @extschema@.status_at(location_id bigint, person_id bigint, at t
 RETURNS @extschema@.customer_status
 LANGUAGE sql STABLE STRICT PARALLEL SAFE SECURITY INVOKER
 BEGIN ATOMIC
+    SELECT @extschema@.require_access(status_at.location_id, 'reader');
     SELECT e.to_status
       FROM @extschema@.customer_event AS e
      WHERE e.location_id OPERATOR(pg_catalog.=) status_at.location_id
@@ -34,6 +35,7 @@ CREATE FUNCTION @extschema@.members_at(location_id bigint, at timestamptz)
 RETURNS TABLE (person_id bigint, since timestamptz)
 LANGUAGE sql STABLE STRICT PARALLEL SAFE SECURITY INVOKER
 BEGIN ATOMIC
+    SELECT @extschema@.require_access(members_at.location_id, 'reader');
     SELECT h.person_id, h.since
       FROM (SELECT DISTINCT ON (t.person_id) t.person_id, t.to_status, t.effective_at AS since
               FROM (SELECT e.person_id, e.event_id, e.to_status,
@@ -54,6 +56,7 @@ CREATE FUNCTION @extschema@.active_users(location_id bigint, period_start timest
 RETURNS TABLE (person_id bigint, reason text)
 LANGUAGE sql STABLE STRICT PARALLEL SAFE SECURITY INVOKER
 BEGIN ATOMIC
+    SELECT @extschema@.require_access(active_users.location_id, 'reader');
     WITH
     -- The audited fields that matter, as spans of time: one per audit row,
     -- from its time to the next row's (the same rule for time as the log).
