@@ -124,22 +124,6 @@ invalidate_trigger_cache(Datum arg, Oid relid)
 		entry->valid = false;
 }
 
-/* The OID of an enum type's label, or InvalidOid when it has none such. */
-static Oid
-enum_value(Oid enumtype, const char *label)
-{
-	HeapTuple	tup = SearchSysCache2(ENUMTYPOIDNAME,
-									  ObjectIdGetDatum(enumtype),
-									  CStringGetDatum(label));
-	Oid			result;
-
-	if (!HeapTupleIsValid(tup))
-		return InvalidOid;
-	result = ((Form_pg_enum) GETSTRUCT(tup))->oid;
-	ReleaseSysCache(tup);
-	return result;
-}
-
 /* The base type of a column's type: domains count as what they are over. */
 static Oid
 column_base_type(Relation rel, int attnum)
@@ -433,7 +417,7 @@ action_trigger_info(TriggerData *trigdata)
 					 errmsg("column \"kind\" of table \"%s\" must be of type cowork.action_kind",
 							RelationGetRelationName(rel))));
 	}
-	else if (!OidIsValid(enum_value(kind_type, args[0])))
+	else if (!OidIsValid(CoworkEnumValue(kind_type, args[0])))
 		refuse_unregistered(rel, trigger, "its kind is not a cowork.action_kind");
 
 	state_type = column_base_type(rel, info->state_att);
@@ -446,7 +430,7 @@ action_trigger_info(TriggerData *trigdata)
 	info->state_is_enum = type_is_enum(state_type);
 	if (info->state_is_enum)
 	{
-		info->completed_enum = enum_value(state_type, args[4]);
+		info->completed_enum = CoworkEnumValue(state_type, args[4]);
 		if (!OidIsValid(info->completed_enum))
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
@@ -630,15 +614,7 @@ check_completed_kept(TriggerCache *info, HeapTuple old, HeapTuple row,
 {
 	for (int i = 0; i < lengthof(history_columns); i++)
 	{
-		int			attnum = info->history_atts[i];
-		Form_pg_attribute att = TupleDescAttr(tupdesc, attnum - 1);
-		bool		oldnull;
-		bool		newnull;
-		Datum		oldd = heap_getattr(old, attnum, tupdesc, &oldnull);
-		Datum		newd = heap_getattr(row, attnum, tupdesc, &newnull);
-
-		if (oldnull == newnull &&
-			(oldnull || datumIsEqual(oldd, newd, att->attbyval, att->attlen)))
+		if (!CoworkColumnChanged(old, row, tupdesc, info->history_atts[i]))
 			continue;
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
@@ -673,9 +649,9 @@ action_state_info(TriggerData *trigdata)
 				 RelationGetRelationName(rel));
 	}
 	state_type = column_base_type(rel, info->state_att);
-	info->started_enum = enum_value(state_type, "started");
-	info->completed_enum = enum_value(state_type, "completed");
-	info->cancelled_enum = enum_value(state_type, "cancelled");
+	info->started_enum = CoworkEnumValue(state_type, "started");
+	info->completed_enum = CoworkEnumValue(state_type, "completed");
+	info->cancelled_enum = CoworkEnumValue(state_type, "cancelled");
 	if (!OidIsValid(info->started_enum) || !OidIsValid(info->completed_enum) ||
 		!OidIsValid(info->cancelled_enum))
 		elog(ERROR, "cowork: column \"state\" of table \"%s\" is not a cowork.action_state",

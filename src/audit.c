@@ -195,14 +195,7 @@ CoworkAuditCustomer(Relation rel, HeapTuple oldtuple, HeapTuple newtuple,
 		/* Cheap tests first: most changes touch none of these. */
 		if (oldtuple != NULL)
 		{
-			bool		oldnull;
-			bool		newnull;
-			Datum		oldd = heap_getattr(oldtuple, attnum, tupdesc, &oldnull);
-			Datum		newd = heap_getattr(newtuple, attnum, tupdesc, &newnull);
-			Form_pg_attribute att = TupleDescAttr(tupdesc, attnum - 1);
-
-			if (oldnull == newnull &&
-				(oldnull || datumIsEqual(oldd, newd, att->attbyval, att->attlen)))
+			if (!CoworkColumnChanged(oldtuple, newtuple, tupdesc, attnum))
 				continue;
 		}
 		else if (at_default(newtuple, tupdesc, attnum))

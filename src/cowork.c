@@ -22,6 +22,7 @@
 #include "miscadmin.h"
 #include "nodes/parsenodes.h"
 #include "utils/builtins.h"
+#include "utils/datum.h"
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
 #include "utils/syscache.h"
@@ -250,4 +251,57 @@ CoworkEnumLabel(Datum value)
 	label = pstrdup(NameStr(((Form_pg_enum) GETSTRUCT(tup))->enumlabel));
 	ReleaseSysCache(tup);
 	return label;
+}
+
+/*
+ * Whether Citus is loaded in this server (it must be preloaded, so the
+ * answer holds for the backend's life).
+ */
+bool
+CoworkCitusLoaded(void)
+{
+	static int	loaded = -1;
+
+	if (loaded < 0)
+	{
+		const char *libs = GetConfigOption("shared_preload_libraries", true, false);
+
+		loaded = (libs != NULL && strstr(libs, "citus") != NULL) ? 1 : 0;
+	}
+	return loaded == 1;
+}
+
+/* The OID of an enum type's label, or InvalidOid when it has none such. */
+Oid
+CoworkEnumValue(Oid enumtype, const char *label)
+{
+	HeapTuple	tup = SearchSysCache2(ENUMTYPOIDNAME,
+									  ObjectIdGetDatum(enumtype),
+									  CStringGetDatum(label));
+	Oid			result;
+
+	if (!HeapTupleIsValid(tup))
+		return InvalidOid;
+	result = ((Form_pg_enum) GETSTRUCT(tup))->oid;
+	ReleaseSysCache(tup);
+	return result;
+}
+
+/*
+ * Whether column attnum differs between two versions of a row (NULLs
+ * compared as values, others binary, as the executor's own checks do).
+ */
+bool
+CoworkColumnChanged(HeapTuple oldtuple, HeapTuple newtuple, TupleDesc tupdesc,
+					int attnum)
+{
+	Form_pg_attribute att = TupleDescAttr(tupdesc, attnum - 1);
+	bool		oldnull;
+	bool		newnull;
+	Datum		oldd = heap_getattr(oldtuple, attnum, tupdesc, &oldnull);
+	Datum		newd = heap_getattr(newtuple, attnum, tupdesc, &newnull);
+
+	if (oldnull || newnull)
+		return oldnull != newnull;
+	return !datumIsEqual(oldd, newd, att->attbyval, att->attlen);
 }

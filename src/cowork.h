@@ -188,6 +188,10 @@ extern char *CoworkLocationName(int64 location_id);
 extern char *CoworkPersonEmail(int64 person_id);
 extern Oid	CoworkTableOwner(const char *relname);
 extern char *CoworkEnumLabel(Datum value);
+extern Oid	CoworkEnumValue(Oid enumtype, const char *label);
+extern bool CoworkCitusLoaded(void);
+extern bool CoworkColumnChanged(HeapTuple oldtuple, HeapTuple newtuple,
+								TupleDesc tupdesc, int attnum);
 /* A switch to an owner's rights (CoworkSwitchUser), and what it restores. */
 typedef struct CoworkUserSwitch
 {

@@ -122,36 +122,14 @@ access_syscache_callback(Datum arg, int cacheid, uint32 hashvalue)
 	access_stale = true;
 }
 
-/*
- * Whether Citus is loaded in this server (it must be preloaded, so the
- * answer holds for the backend's life).
- */
-static bool
-citus_loaded(void)
-{
-	static int	loaded = -1;
-
-	if (loaded < 0)
-	{
-		const char *libs = GetConfigOption("shared_preload_libraries", true, false);
-
-		loaded = (libs != NULL && strstr(libs, "citus") != NULL) ? 1 : 0;
-	}
-	return loaded == 1;
-}
-
 /* The OID of a label of cowork.staff_access. */
 static Oid
 staff_access_label(Oid typid, const char *label)
 {
-	HeapTuple	tup = SearchSysCache2(ENUMTYPOIDNAME, ObjectIdGetDatum(typid),
-									  CStringGetDatum(label));
-	Oid			result;
+	Oid			result = CoworkEnumValue(typid, label);
 
-	if (!HeapTupleIsValid(tup))
+	if (!OidIsValid(result))
 		elog(ERROR, "cowork: type cowork.staff_access has no label \"%s\"", label);
-	result = ((Form_pg_enum) GETSTRUCT(tup))->oid;
-	ReleaseSysCache(tup);
 	return result;
 }
 
@@ -291,7 +269,7 @@ read_grants(Oid roleid, RoleAccess *ra)
 {
 	int			allocated = 0;
 
-	if (citus_loaded())
+	if (CoworkCitusLoaded())
 	{
 		static SPIPlanPtr plan = NULL;
 		CoworkUserSwitch sw;
@@ -459,7 +437,7 @@ read_all_locations(void)
 	nall_locations = 0;
 	MemoryContextSwitchTo(old);
 
-	if (citus_loaded())
+	if (CoworkCitusLoaded())
 	{
 		static SPIPlanPtr plan = NULL;
 		CoworkUserSwitch sw;
@@ -571,7 +549,7 @@ location_name(int64 location_id)
 {
 	char	   *name = NULL;
 
-	if (citus_loaded())
+	if (CoworkCitusLoaded())
 	{
 		MemoryContext caller = CurrentMemoryContext;
 		CoworkUserSwitch sw;

@@ -541,20 +541,6 @@ check_transition(int64 location_id, int64 person_id, CustomerStatus from,
 				 errhint("%s", rule->ways)));
 }
 
-/* Whether an update leaves "since" as it was. */
-static bool
-same_since(HeapTuple oldtuple, HeapTuple newtuple, TupleDesc tupdesc, int attnum)
-{
-	bool		oldnull;
-	bool		newnull;
-	Datum		oldd = SPI_getbinval(oldtuple, tupdesc, attnum, &oldnull);
-	Datum		newd = SPI_getbinval(newtuple, tupdesc, attnum, &newnull);
-
-	if (oldnull || newnull)
-		return oldnull == newnull;
-	return DatumGetTimestampTz(oldd) == DatumGetTimestampTz(newd);
-}
-
 /*
  * Raise 55000: "since" is when the current status began, kept by the
  * status rules; direct DML cannot set it (auto-removal reads it).
@@ -656,11 +642,11 @@ cowork_customer_check_trigger(PG_FUNCTION_ARGS)
 		if (from == to)
 		{
 			/* No transition: "since" stays what the rules made it. */
-			if (!same_since(old, newtuple, tupdesc, cols.since))
+			if (CoworkColumnChanged(old, newtuple, tupdesc, cols.since))
 				refuse_since(location_id, person_id);
 			return PointerGetDatum(newtuple);
 		}
-		if (!same_since(old, newtuple, tupdesc, cols.since))
+		if (CoworkColumnChanged(old, newtuple, tupdesc, cols.since))
 			refuse_since(location_id, person_id);
 	}
 
@@ -946,24 +932,6 @@ report_unknown_customer(int64 location_id, int64 person_id)
 }
 
 /*
- * Whether Citus is loaded in this server (it must be preloaded, so the
- * answer holds for the backend's life).
- */
-static bool
-citus_loaded(void)
-{
-	static int	loaded = -1;
-
-	if (loaded < 0)
-	{
-		const char *libs = GetConfigOption("shared_preload_libraries", true, false);
-
-		loaded = (libs != NULL && strstr(libs, "citus") != NULL) ? 1 : 0;
-	}
-	return loaded == 1;
-}
-
-/*
  * Read a customer's status without a lock, by a direct probe of
  * cowork.customer's primary key: the hot path of every completed action,
  * where an SPI query would cost several times the probe.  Sees what an SPI
@@ -983,7 +951,7 @@ read_status_direct(int64 location_id, int64 person_id, CustomerStatus *status)
 	IndexScanDesc scan;
 	TupleTableSlot *slot;
 
-	if (citus_loaded())
+	if (CoworkCitusLoaded())
 		return false;
 	cr = customer_relation_info();
 
